@@ -1,0 +1,12 @@
+# eegd_add_tests(<target> LABELS <labels...> SOURCES <files...> LIBS <libs...>)
+# One GoogleTest binary per library; tests live beside the code they test.
+# Label "concurrency" marks suites that also run under ThreadSanitizer.
+function(eegd_add_tests target)
+  cmake_parse_arguments(T "" "" "LABELS;SOURCES;LIBS" ${ARGN})
+  add_executable(${target} ${T_SOURCES})
+  target_link_libraries(${target} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock eegd_warnings)
+  target_compile_definitions(${target} PRIVATE
+    EEGD_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    EEGD_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  gtest_discover_tests(${target} PROPERTIES LABELS "${T_LABELS}" DISCOVERY_TIMEOUT 60)
+endfunction()
