@@ -146,14 +146,14 @@ class reader {
       g.name = it->first.Scalar();
       g.at = pos(it->first);
       if (!valid_name(g.name)) error(g.at, "'" + g.name + "' is not a valid group name");
-      const YAML::Node& body = it->second;
+      const YAML::Node body = it->second;  // a copy: `->` points into a temporary proxy
       if (!body.IsMap() && !body.IsNull()) {
         error(pos(body), "group '" + g.name + "' must be a mapping of threads, cpus, priority");
         continue;
       }
       for (auto kv = body.begin(); body.IsMap() && kv != body.end(); ++kv) {
         const std::string key = kv->first.Scalar();
-        const YAML::Node& v = kv->second;
+        const YAML::Node v = kv->second;  // a copy: `->` points into a temporary proxy
         if (key == "threads") {
           auto n = parse_integer(v);
           if (!n || *n < 1 || *n > 64) error(pos(v), "'threads' must be an integer in 1..64, got " + describe(v));
@@ -232,7 +232,7 @@ class reader {
 
     for (auto it = body.begin(); body.IsMap() && it != body.end(); ++it) {
       const std::string key = it->first.Scalar();
-      const YAML::Node& v = it->second;
+      const YAML::Node v = it->second;  // a copy: `->` points into a temporary proxy
       if (key == "name") {
         s.name_at = pos(v);
         if (!v.IsScalar() || !valid_name(v.Scalar())) {
@@ -311,7 +311,7 @@ class reader {
     if (!v.IsMap()) return error(pos(v), "'queue' must be a mapping of capacity, overflow, block_timeout_ms");
     for (auto it = v.begin(); it != v.end(); ++it) {
       const std::string key = it->first.Scalar();
-      const YAML::Node& x = it->second;
+      const YAML::Node x = it->second;  // a copy: `->` points into a temporary proxy
       if (key == "capacity") {
         auto n = parse_integer(x);
         if (!n || *n < 1 || *n > 65536)

@@ -82,17 +82,17 @@ worker::hop_timer::hop_timer(worker& w) noexcept
 
 void worker::hop_timer::finish(std::int64_t excluded_ns) noexcept {
   const thread_accounting& acc = this_thread_accounting();
-  const std::int64_t wake = acc.wake_ns - wake0_;
-  const std::int64_t blocked = acc.blocked_ns - blocked0_;
-  const auto stage = static_cast<std::int64_t>(w_.stage_ns.get() - stage0_);
-  const std::int64_t framework = monotonic_ns() - t0_ - excluded_ns - stage - wake - blocked;
+  const std::int64_t woke_others = acc.wake_ns - wake0_;
+  const std::int64_t waited = acc.blocked_ns - blocked0_;
+  const auto in_stages = static_cast<std::int64_t>(w_.stage_ns.get() - stage0_);
+  const std::int64_t framework = monotonic_ns() - t0_ - excluded_ns - in_stages - woke_others - waited;
   const std::uint64_t fw = framework > 0 ? static_cast<std::uint64_t>(framework) : 0;
   w_.hops.add();
   w_.framework_ns.add(fw);
   w_.hop_overhead.record(fw);
-  w_.wake_ns.add(static_cast<std::uint64_t>(wake));
+  w_.wake_ns.add(static_cast<std::uint64_t>(woke_others));
   w_.wakes.add(acc.wakes - wakes0_);
-  w_.blocked_ns.add(static_cast<std::uint64_t>(blocked));
+  w_.blocked_ns.add(static_cast<std::uint64_t>(waited));
 }
 
 void worker::interrupt() noexcept {
