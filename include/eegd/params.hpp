@@ -95,11 +95,16 @@ constexpr param_type param_type_of() {
   else static_assert(sizeof(T) == 0, "unsupported parameter member type");
 }
 
+}  // namespace detail
+
+// Numbers in messages for people: "50", "0.5", "1e+09", never "50.000000".
 inline std::string format_number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.10g", v);
   return buf;
 }
+
+namespace detail {
 
 inline std::string range_text(const param_info& p) {
   std::string s = format_number(p.min) + ".." + format_number(p.max);

@@ -48,7 +48,7 @@ build_outcome build_pipeline(const pipeline_doc& doc, const core::stage_registry
   core::build_result built = core::build_graph(std::move(spec), env);
   for (const auto& e : built.errors) {
     std::string message = e.message;
-    if (e.node && *e.node < doc.stages.size() && e.message.find('\'' + doc.stages[*e.node].name + '\'') == std::string::npos)
+    if (e.from_stage && e.node && *e.node < doc.stages.size())
       message = "stage '" + doc.stages[*e.node].name + "': " + message;
     out.errors.push_back({locate(doc, e), message, e.param});
   }

@@ -57,12 +57,28 @@ bool edge_queue::drop_oldest() noexcept {
   return false;  // the consumer made room meanwhile
 }
 
+// The consumer may detach between our check and our insert; whatever we then
+// left in the queue nobody will read, so take it back out.
+void edge_queue::discard_stranded() noexcept {
+  std::uint64_t h = head_.load(std::memory_order_acquire);
+  while (h != tail_.load(std::memory_order_relaxed)) {
+    packet* p = slots_[h % capacity_].load(std::memory_order_relaxed);
+    if (head_.compare_exchange_weak(h, h + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
+      packet_ref::adopt(p).reset();
+      bump(discarded_);
+    }
+  }
+}
+
 void edge_queue::push(packet_ref p) noexcept {
   if (detached_.load(std::memory_order_acquire)) {
     bump(discarded_);
     return;
   }
-  if (try_insert(p)) return;
+  if (try_insert(p)) {
+    if (detached_.load(std::memory_order_acquire)) discard_stranded();
+    return;
+  }
   switch (config_.overflow) {
     case overflow_policy::drop_newest:
       bump(dropped_);
@@ -73,24 +89,30 @@ void edge_queue::push(packet_ref p) noexcept {
       return;
     case overflow_policy::block: {
       const std::int64_t deadline = monotonic_ns() + config_.block_timeout_ns;
+      blocked_now_.store(true, std::memory_order_relaxed);
       for (;;) {
         const std::uint32_t key = space_.prepare_wait();
-        if (try_insert(p)) return space_.cancel_wait();
         if (detached_.load(std::memory_order_acquire)) {
           space_.cancel_wait();
           bump(discarded_);
-          return;
+          break;
+        }
+        if (try_insert(p)) {
+          space_.cancel_wait();
+          if (detached_.load(std::memory_order_acquire)) discard_stranded();
+          break;
         }
         if (monotonic_ns() >= deadline) {
           space_.cancel_wait();
           bump(dropped_);
           bump(timed_out_);
-          return;
+          break;
         }
         const std::int64_t t0 = monotonic_ns();
         space_.wait(key, deadline);
         this_thread_accounting().blocked_ns += monotonic_ns() - t0;
       }
+      blocked_now_.store(false, std::memory_order_relaxed);
     }
   }
 }
@@ -135,6 +157,7 @@ edge_queue::counters edge_queue::snapshot() const noexcept {
   c.timed_out = timed_out_.load(std::memory_order_relaxed);
   c.discarded = discarded_.load(std::memory_order_relaxed);
   c.max_depth = max_depth_.load(std::memory_order_relaxed);
+  c.blocked_now = blocked_now_.load(std::memory_order_relaxed);
   return c;
 }
 

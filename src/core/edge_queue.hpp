@@ -39,6 +39,7 @@ class edge_queue {
     std::uint64_t timed_out = 0;  // `block` gave up waiting (also in dropped)
     std::uint64_t discarded = 0;  // pushed after the consumer went away
     std::uint64_t max_depth = 0;
+    bool blocked_now = false;     // the producer is waiting for room right now
   };
 
   edge_queue(const queue_config& config, notifier& consumer_wakeup);
@@ -64,6 +65,7 @@ class edge_queue {
  private:
   bool try_insert(packet_ref& p) noexcept;
   bool drop_oldest() noexcept;
+  void discard_stranded() noexcept;
   static void bump(std::atomic<std::uint64_t>& c) noexcept {
     c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
@@ -78,6 +80,7 @@ class edge_queue {
   alignas(64) std::atomic<std::uint64_t> tail_{0};  // next slot to write (producer only)
   std::atomic<bool> closed_{false};
   std::atomic<bool> detached_{false};
+  std::atomic<bool> blocked_now_{false};
 
   // Written by the producer only.
   alignas(64) std::atomic<std::uint64_t> pushed_{0};

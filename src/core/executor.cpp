@@ -51,12 +51,6 @@ const char* to_string(node_state s) noexcept {
 
 packet_builder node_emitter::make(std::uint32_t frames) {
   const stream_info& out = node_.def.output;
-  if (!node_.pool) {
-    packet_pool::options o;
-    o.capacity_samples = std::size_t{out.channels} * std::max(out.max_frames, frames);
-    o.two_planes = out.kind == packet_kind::raw_and_voltage;
-    node_.pool = packet_pool::handle(o);
-  }
   packet_builder b = node_.pool->acquire(out.channels, frames, out.kind);
   packet_header& h = b.header();
   h.rate_hz = out.rate_hz;
@@ -212,8 +206,19 @@ class figure_collector final : public status_writer {
 
 executor::executor(built_graph graph, executor_options options)
     : graph_(std::move(graph)), options_(options) {
-  for (std::size_t i = 0; i < graph_.nodes.size(); ++i)
+  for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
     nodes_.push_back(std::make_unique<node_runtime>(*this, graph_.nodes[i], i));
+    node_runtime& n = *nodes_.back();
+    if (n.role == stage_role::sink) continue;
+    // Sized for the largest packet the stage declared; bigger requests still
+    // work but are counted as heap fallbacks.
+    const stream_info& out = n.def.output;
+    packet_pool::options o;
+    o.capacity_samples = std::size_t{out.channels} * out.max_frames;
+    o.two_planes = out.kind == packet_kind::raw_and_voltage;
+    o.preallocate = 4;
+    n.pool = packet_pool::handle(o);
+  }
   wire();
 }
 

@@ -60,7 +60,7 @@ struct node_runtime {
   std::vector<input_link> inputs;
   std::vector<output_link> outputs;
   node_emitter emitter;
-  packet_pool::handle pool;  // created on first make(); pass-through stages never need one
+  packet_pool::handle pool;  // for stages that make packets (not sinks)
   std::size_t open_inputs = 0;
 
   std::atomic<node_state> state{node_state::running};

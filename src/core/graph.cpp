@@ -169,10 +169,12 @@ build_result build_graph(graph_spec spec, const build_env& env) {
           break;
         }
     }
-    std::string text;
-    for (auto it = std::find(path.begin(), path.end(), at); it != path.end(); ++it)
-      text = spec.nodes[*it].name + (text.empty() ? "" : " -> ") + text;
-    fail({at, std::nullopt, {}, "stages form a cycle: " + text + " -> " + spec.nodes[at].name});
+    // path[k + 1] feeds path[k]; the cycle starts where `at` repeats. Print it
+    // in the direction data would flow, starting and ending at `at`.
+    const std::vector<std::size_t> cycle(std::find(path.begin(), path.end(), at), path.end());
+    std::string text = spec.nodes[cycle[0]].name;
+    for (std::size_t k = cycle.size(); k-- > 1;) text += " -> " + spec.nodes[cycle[k]].name;
+    fail({cycle[0], std::nullopt, {}, "stages form a cycle: " + text + " -> " + spec.nodes[cycle[0]].name});
     return result;
   }
 
@@ -203,7 +205,7 @@ build_result build_graph(graph_spec spec, const build_env& env) {
     node_build_context ctx(node, in, node.output, *sensors, env);
     status s = node.spec.stage->build(ctx);
     if (!s) {
-      fail({i, std::nullopt, s.err().param, s.err().message});
+      fail({i, std::nullopt, s.err().param, s.err().message, true});
       continue;
     }
     if (auto problem = check_output(node.output, node.spec.stage->role())) {

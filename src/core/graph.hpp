@@ -62,6 +62,7 @@ struct build_error {
   std::optional<std::size_t> input;  // index into that node's inputs
   std::string param;
   std::string message;
+  bool from_stage = false;  // the stage's own build() said it (it does not know its name)
 };
 
 // A sink's demand switch: the sink flips it, the executor listens.

@@ -59,8 +59,8 @@ eegd::status synthetic::build(eegd::build_context& ctx) {
     return eegd::param_error(sine_hz_.empty() ? "sine_hz" : "sine_uv", "needs at least one value");
   for (double f : sine_hz_)
     if (f >= rate_ / 2)
-      return eegd::param_error("sine_hz", "must be below Nyquist (" + std::to_string(rate_ / 2) + " Hz), got " +
-                                              std::to_string(f));
+      return eegd::param_error("sine_hz", "must be below Nyquist (" + eegd::format_number(rate_ / 2) +
+                                              " Hz), got " + eegd::format_number(f));
   const auto n = static_cast<std::size_t>(channels_);
   if (!channel_names_.empty() && channel_names_.size() != n)
     return eegd::param_error("channel_names", "has " + std::to_string(channel_names_.size()) + " names for " +

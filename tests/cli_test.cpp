@@ -1,0 +1,127 @@
+// eegd's command line as a user meets it: check, run, stages, --version.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "support/process.hpp"
+
+namespace eegd::testing {
+namespace {
+
+using nlohmann::json;
+
+TEST(Cli, CheckNamesTheTypoWithLineColumnAndSuggestion) {
+  temp_dir dir;
+  dir.write("typo.yaml", "name: typo\nstages:\n  - synthetic: { chanels: 8, rate: 250 }\n  - null_sink: {}\n");
+  auto r = run({eegd_binary(), "check", dir.file("typo.yaml")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(dir.file("typo.yaml") +
+                       ":3:18: unknown key 'chanels' for stage type 'synthetic' (did you mean 'channels'?)"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(Cli, CheckAcceptsTheShippedPipelines) {
+  for (const char* name : {"default.yaml", "bench_overhead.yaml"}) {
+    auto r = run({eegd_binary(), "check", source_dir() + "/configs/pipelines/" + name});
+    EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+  }
+}
+
+TEST(Cli, RunFastWritesStatisticsWithEveryFrameAndNoDrops) {
+  temp_dir dir;
+  auto r = run({eegd_binary(), "run", source_dir() + "/configs/pipelines/bench_overhead.yaml", "--fast",
+                "--duration", "2", "--stats-json", dir.file("s.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json s = json::parse(read_file(dir.file("s.json")));
+  EXPECT_EQ(s["state"], "stopped");
+  EXPECT_EQ(s["drops_total"], 0);
+  EXPECT_DOUBLE_EQ(s["data_s"].get<double>(), 2.0);  // 8000 frames at 4000 Hz, batch 32
+  for (const auto& stage : s["stages"]) {
+    const bool source = stage["role"] == "source";
+    EXPECT_EQ((source ? stage["frames_out"] : stage["frames_in"]).get<std::uint64_t>(), 8000u) << stage["name"];
+  }
+  for (const auto& edge : s["edges"]) {
+    if (edge["direct"].get<bool>()) continue;
+    EXPECT_EQ(edge["dropped"], 0) << edge["from"] << "->" << edge["to"];
+  }
+  EXPECT_EQ(s["latency_ns"]["count"], 250);
+  EXPECT_GT(s["latency_ns"]["p99"].get<double>(), 0.0);
+  EXPECT_EQ(s["overhead_ns"]["hops_per_packet"].get<double>(), 3.0) << "source, dsp and sinks threads";
+  EXPECT_NE(r.out.find("0 dropped"), std::string::npos) << r.out;
+}
+
+TEST(Cli, SigtermEndsARealtimeRunInOrder) {
+  temp_dir dir;
+  dir.write("rt.yaml", "stages:\n  - synthetic: { channels: 4, rate: 500, batch: 10 }\n  - to_voltage: {}\n"
+                       "  - csv_sink: { path: out.csv }\n");
+  process p({eegd_binary(), "run", dir.file("rt.yaml"), "--stats-json", dir.file("s.json")});
+  // Wait until data reached the file, then ask it to stop.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (read_file(dir.file("out.csv")).size() < 2000 && std::chrono::steady_clock::now() < deadline)
+    p.wait_for_output("never printed", std::chrono::milliseconds(20));
+  p.signal(SIGTERM);
+  auto r = p.wait(std::chrono::seconds(10));
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const json s = json::parse(read_file(dir.file("s.json")));
+  EXPECT_EQ(s["state"], "stopped");
+  // Orderly: every frame the source made reached the file (header + one row per frame).
+  const std::uint64_t frames = s["stages"][0]["frames_out"];
+  std::istringstream csv(read_file(dir.file("out.csv")));
+  std::string line;
+  std::uint64_t rows = 0;
+  while (std::getline(csv, line)) ++rows;
+  EXPECT_EQ(rows, frames + 1);
+}
+
+TEST(Cli, RelativePathsResolveAgainstThePipelineFolder) {
+  temp_dir dir;
+  dir.write("p.yaml", "stages:\n  - synthetic: { realtime: false }\n  - to_voltage: {}\n  - csv_sink: { path: here.csv }\n");
+  auto r = run({eegd_binary(), "run", "p.yaml", "--duration", "0.1", "-q"}, std::chrono::seconds(30), dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(read_file(dir.file("here.csv")).empty());
+}
+
+TEST(Cli, BadPipelineExitsWithConfigErrorAndNothingRuns) {
+  temp_dir dir;
+  dir.write("bad.yaml", "stages:\n  - synthetic: { rate: 1e9 }\n  - null_sink\n");
+  auto r = run({eegd_binary(), "run", dir.file("bad.yaml"), "--fast", "--duration", "1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad.yaml:2:24: 'rate' of 'synthetic': out of range: 1000000000, allowed 1..64000 Hz"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(Cli, StagesJsonDescribesParametersFromTheirDeclarations) {
+  auto r = run({eegd_binary(), "stages", "--json"});
+  ASSERT_EQ(r.exit_code, 0);
+  const json types = json::parse(r.out);
+  const auto synthetic = std::find_if(types.begin(), types.end(), [](const json& t) { return t["name"] == "synthetic"; });
+  ASSERT_NE(synthetic, types.end());
+  EXPECT_EQ((*synthetic)["role"], "source");
+  const auto& params = (*synthetic)["params"];
+  const auto rate = std::find_if(params.begin(), params.end(), [](const json& p) { return p["name"] == "rate"; });
+  ASSERT_NE(rate, params.end());
+  EXPECT_EQ((*rate)["unit"], "Hz");
+  EXPECT_EQ((*rate)["range"], json::array({1.0, 64000.0}));
+  EXPECT_EQ((*rate)["default"], 250.0);
+}
+
+TEST(Cli, PipelineReferenceDocIsCurrent) {
+  auto r = run({eegd_binary(), "stages", "--markdown"});
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_EQ(read_file(source_dir() + "/docs/pipeline-reference.md"), r.out)
+      << "docs/pipeline-reference.md is stale: run `make docs`";
+}
+
+TEST(Cli, VersionNamesTheProgram) {
+  auto r = run({eegd_binary(), "--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.rfind("eegd 0.1.0", 0), 0u) << r.out;
+}
+
+}  // namespace
+}  // namespace eegd::testing
