@@ -7,15 +7,29 @@
 
 #include "cli/commands.hpp"
 #include "cli/version.hpp"
+#include "daemon/daemon.hpp"
 
 int main(int argc, char** argv) {
   using namespace eegd::cli;
-  CLI::App app{"eegd: real-time EEG acquisition, DSP and streaming"};
-  app.require_subcommand(1);
+  CLI::App app{"eegd: real-time EEG acquisition, DSP and streaming.\nWithout a command, `eegd` is `eegd serve`."};
+  app.require_subcommand(0, 1);
   app.set_version_flag("--version", std::string("eegd ") + eegd::version + " (" + eegd::git_describe + ")");
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->check(
       CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+
+  eegd::daemon::serve_options serve;
+  auto* serve_cmd = app.add_subcommand("serve", "Run the daemon: pipeline, HTTP API and WebSocket streams");
+  serve_cmd->add_option("--pipeline", serve.pipeline, "pipeline YAML (default: configs/pipelines/default.yaml)");
+  serve_cmd->add_option("--http", serve.http, "HOST:PORT to listen on; port 0 picks a free one")
+      ->default_str("127.0.0.1:8080");
+  serve_cmd->add_option("--runtime-dir", serve.runtime_dir,
+                        "lock file, eegd.json and socket (default: $XDG_RUNTIME_DIR/eegd, /run/eegd or /tmp/eegd-UID)");
+  serve_cmd->add_option("--state-dir", serve.state_dir, "saved state and sessions (default: $XDG_STATE_HOME/eegd)");
+  serve_cmd->add_option("--client-queue", serve.client_queue, "messages buffered per WebSocket client")
+      ->check(CLI::Range(4, 65536))
+      ->default_str("128");
+  serve_cmd->add_option("--allow-host", serve.allow_hosts, "extra host name accepted in Host/Origin headers");
 
   run_options run;
   auto* run_cmd = app.add_subcommand("run", "Run a pipeline offline until its sources end (or --duration)");
@@ -44,6 +58,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*run_cmd) return run_command(run);
+    if (*serve_cmd || app.get_subcommands().empty()) return eegd::daemon::serve(serve);
     if (*check_cmd) return check_command(check_file);
     if (*stages_cmd) return stages_command(stages_json, stages_markdown);
   } catch (const std::exception& e) {

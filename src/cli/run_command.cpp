@@ -10,6 +10,7 @@
 #include "core/executor.hpp"
 #include "observe/stats_json.hpp"
 #include "stages/builtin_stages.hpp"
+#include "observe/json_text.hpp"
 
 namespace eegd::cli {
 namespace {
@@ -104,7 +105,7 @@ int run_command(const run_options& o) {
     nlohmann::json file = json;
     file["pipeline"] = o.pipeline;
     std::ofstream out(o.stats_json);
-    out << file.dump(2) << "\n";
+    out << observe::json_text(file, 2) << "\n";
     if (!out) {
       std::cerr << "eegd: cannot write " << o.stats_json << "\n";
       return exit_failed;

@@ -6,13 +6,14 @@
 #include "config/param_json.hpp"
 #include "config/yaml_reader.hpp"
 #include "stages/builtin_stages.hpp"
+#include "observe/json_text.hpp"
 
 namespace eegd::cli {
 namespace {
 
 std::string value_text(const param_value& v) {
   const auto j = config::param_to_json(v);
-  return j.is_string() ? j.get<std::string>() : j.dump();
+  return j.is_string() ? j.get<std::string>() : observe::json_text(j);
 }
 
 std::string range_text(const param_info& p) {
@@ -104,7 +105,7 @@ int stages_command(bool json, bool markdown) {
                    {"inputs", {{"min", t.inputs.min}, {"max", t.inputs.max}}},
                    {"params", std::move(params)}});
   }
-  std::cout << out.dump(2) << "\n";
+  std::cout << observe::json_text(out, 2) << "\n";
   return exit_ok;
 }
 

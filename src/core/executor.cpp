@@ -223,6 +223,9 @@ executor::executor(built_graph graph, executor_options options)
 }
 
 executor::~executor() {
+  // Sinks may flip their demand from other threads until they are destroyed
+  // with the graph; stop listening before this object goes away.
+  for (auto& d : graph_.nodes) d.demand->on_change(nullptr);
   request_stop();
   wait();
   for (auto& w : workers_)

@@ -79,11 +79,13 @@ class demand_state final : public demand_signal {
 };
 
 struct built_node {
+  // Declared first so it is destroyed last: a stage (e.g. a websocket sink) may
+  // hand it to others, who must be able to use it until the stage is gone.
+  std::unique_ptr<demand_state> demand = std::make_unique<demand_state>();
   node_spec spec;
   std::vector<std::size_t> inputs;  // producer node indices, in port order
   stream_info output;
   std::string group;                // resolved
-  std::unique_ptr<demand_state> demand = std::make_unique<demand_state>();
 };
 
 struct built_graph {

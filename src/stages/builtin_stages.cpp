@@ -4,6 +4,7 @@
 #include "stages/dsp/to_voltage.hpp"
 #include "stages/sinks/csv_sink.hpp"
 #include "stages/sinks/null_sink.hpp"
+#include "stages/sinks/websocket_sink.hpp"
 #include "stages/sources/synthetic.hpp"
 
 namespace eegd::stages {
@@ -17,6 +18,7 @@ void register_builtin_stages(core::stage_registry& r) {
   // Sinks
   r.add<csv_sink>("csv_sink", "Writes frames to a CSV file with frame index and timestamp");
   r.add<null_sink>("null_sink", "Discards packets (benchmarks)");
+  r.add<websocket_sink>("websocket_sink", "Publishes its input as a WebSocket topic of the daemon (/ws/data)");
 }
 
 }  // namespace eegd::stages

@@ -1,0 +1,44 @@
+#pragma once
+
+// The daemon's HTTP endpoints as plain functions of a parsed request: no
+// sockets here, so they can be tested and fuzzed directly.
+
+#include <string>
+
+#include "core/stage_registry.hpp"
+#include "daemon/access_policy.hpp"
+#include "daemon/broker.hpp"
+#include "daemon/http_util.hpp"
+#include "daemon/net.hpp"
+#include "daemon/pipeline_host.hpp"
+
+namespace eegd::daemon {
+
+struct daemon_context {
+  broker& topics;
+  pipeline_host& pipeline;
+  const core::stage_registry& registry;
+  access_policy policy;
+  request_limits limits;
+  std::string version;
+  std::string http_url;
+  std::string runtime_dir, state_dir;
+  std::int64_t started_monotonic_ns = 0;
+};
+
+class http_api {
+ public:
+  explicit http_api(daemon_context& ctx) : ctx_(ctx) {}
+
+  // Answers an HTTP request that is not a WebSocket upgrade.
+  response handle(const request& req);
+
+  nlohmann::json status_json() const;
+  nlohmann::json topics_json() const;
+
+ private:
+  response route(const request& req, const target& t);
+  daemon_context& ctx_;
+};
+
+}  // namespace eegd::daemon
