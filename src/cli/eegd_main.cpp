@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   using namespace eegd::cli;
   CLI::App app{"eegd: real-time EEG acquisition, DSP and streaming.\nWithout a command, `eegd` is `eegd serve`."};
   app.require_subcommand(0, 1);
+  app.fallthrough();  // global options (--log-level) may also follow the command
   app.set_version_flag("--version", std::string("eegd ") + eegd::version + " (" + eegd::git_describe + ")");
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->check(
@@ -30,6 +31,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(4, 65536))
       ->default_str("128");
   serve_cmd->add_option("--allow-host", serve.allow_hosts, "extra host name accepted in Host/Origin headers");
+  serve_cmd->add_option("--io-threads", serve.io_threads, "threads serving HTTP and WebSocket connections")
+      ->check(CLI::Range(1, 64))
+      ->default_str("2");
 
   run_options run;
   auto* run_cmd = app.add_subcommand("run", "Run a pipeline offline until its sources end (or --duration)");

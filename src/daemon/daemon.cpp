@@ -8,6 +8,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "cli/version.hpp"
 #include "config/yaml_reader.hpp"
@@ -69,10 +70,13 @@ std::string url_host(const std::string& host) { return host.find(':') != std::st
 
 class acceptor_loop {
  public:
-  acceptor_loop(tcp::acceptor& acceptor, daemon_context& ctx, http_api& api, session_registry& sessions)
-      : acceptor_(acceptor), ctx_(ctx), api_(api), sessions_(sessions) {}
+  acceptor_loop(net::io_context& io, tcp::acceptor& acceptor, daemon_context& ctx, http_api& api,
+                session_registry& sessions)
+      : io_(io), acceptor_(acceptor), ctx_(ctx), api_(api), sessions_(sessions) {}
   void start() {
-    acceptor_.async_accept([this](beast::error_code ec, tcp::socket socket) {
+    // Each connection gets a strand: its handlers never run concurrently, while
+    // different connections are served by all io threads in parallel.
+    acceptor_.async_accept(net::make_strand(io_), [this](beast::error_code ec, tcp_socket socket) {
       if (ec == net::error::operation_aborted) return;
       if (!ec) serve_tcp_connection(std::move(socket), ctx_, api_, sessions_);
       start();
@@ -80,6 +84,7 @@ class acceptor_loop {
   }
 
  private:
+  net::io_context& io_;
   tcp::acceptor& acceptor_;
   daemon_context& ctx_;
   http_api& api_;
@@ -107,8 +112,9 @@ int serve(const serve_options& o) {
   }
 
   // Listen before anything slow happens, so a port conflict is reported at once.
-  net::io_context io(1);
-  tcp::acceptor acceptor(io);
+  const unsigned io_threads = std::max(1u, o.io_threads);
+  net::io_context io(static_cast<int>(io_threads));
+  tcp::acceptor acceptor(net::make_strand(io));  // accept and close never race
   beast::error_code ec;
   const auto address = net::ip::make_address(hp->host, ec);
   if (ec) {
@@ -152,7 +158,7 @@ int serve(const serve_options& o) {
                      std::string(eegd::version), url, runtime_dir, state_dir, monotonic_ns()};
   http_api api(ctx);
   session_registry sessions;
-  acceptor_loop accepting(acceptor, ctx, api, sessions);
+  acceptor_loop accepting(io, acceptor, ctx, api, sessions);
   accepting.start();
 
   if (status s = write_instance_info(runtime_dir, {::getpid(), eegd::version, url, runtime_dir + "/eegd.sock", iso_now()});
@@ -164,13 +170,16 @@ int serve(const serve_options& o) {
   net::steady_timer close_deadline(io);
   signals.async_wait([&](beast::error_code, int sig) {
     spdlog::info("{}: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    acceptor.close();
+    net::post(acceptor.get_executor(), [&] { acceptor.close(); });
     pipeline.stop();          // quiesce, drain, join (bounded)
     sessions.close_all();     // close frames to every WebSocket client
     close_deadline.expires_after(std::chrono::milliseconds(400));
     close_deadline.async_wait([&](beast::error_code) { io.stop(); });
   });
+  std::vector<std::thread> extra_threads;
+  for (unsigned i = 1; i < io_threads; ++i) extra_threads.emplace_back([&io] { io.run(); });
   io.run();
+  for (auto& t : extra_threads) t.join();
 
   ::unlink((runtime_dir + "/eegd.json").c_str());
   lock->release();

@@ -11,6 +11,7 @@ struct serve_options {
   std::string runtime_dir;               // empty: default_runtime_dir()
   std::string state_dir;                 // empty: default_state_dir()
   std::size_t client_queue = 128;        // messages buffered per WebSocket client
+  unsigned io_threads = 2;               // threads serving connections (each connection on a strand)
   std::vector<std::string> allow_hosts;  // extra names for the Host check
 };
 

@@ -17,6 +17,13 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 
+// Every connection runs on its own strand. Naming the concrete executor type
+// (rather than beast::tcp_stream's type-erased any_executor) spares a heap
+// allocation and atomic reference counting per asynchronous operation.
+using strand_executor = net::strand<net::io_context::executor_type>;
+using tcp_socket = tcp::socket::rebind_executor<strand_executor>::other;
+using tcp_stream = beast::basic_stream<tcp, strand_executor>;
+
 // Boost 1.74's beast::string_view is boost::string_view.
 inline std::string_view to_std(beast::string_view s) noexcept { return {s.data(), s.size()}; }
 

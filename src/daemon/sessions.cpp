@@ -66,6 +66,7 @@ class data_session final : public std::enable_shared_from_this<data_session<Stre
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "eegd"); }));
     ws_.read_message_max(ctx_.limits.ws_message_bytes);
+    ws_.auto_fragment(false);  // one frame, one write per message (Beast would split at 4 KB)
     ws_.async_accept(req, [self = this->shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
   }
 
@@ -267,10 +268,10 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
 
 }  // namespace
 
-void serve_tcp_connection(tcp::socket socket, daemon_context& ctx, http_api& api, session_registry& sessions) {
+void serve_tcp_connection(tcp_socket socket, daemon_context& ctx, http_api& api, session_registry& sessions) {
   beast::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);  // latency over throughput: packets are small
-  std::make_shared<http_session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), ctx, api, sessions)->run();
+  std::make_shared<http_session<tcp_stream>>(tcp_stream(std::move(socket)), ctx, api, sessions)->run();
 }
 
 }  // namespace eegd::daemon

@@ -30,6 +30,6 @@ class session_registry {
 };
 
 // Starts serving one accepted TCP connection.
-void serve_tcp_connection(tcp::socket socket, daemon_context& ctx, http_api& api, session_registry& sessions);
+void serve_tcp_connection(tcp_socket socket, daemon_context& ctx, http_api& api, session_registry& sessions);
 
 }  // namespace eegd::daemon

@@ -164,9 +164,10 @@ eegd::flow synthetic::produce(eegd::emitter& out, eegd::source_context& ctx) {
   }
   const auto frames = static_cast<std::uint32_t>(batch_);
   if (realtime_) {
-    // A packet exists once its last frame has been "acquired".
-    const double end_s = static_cast<double>(next_frame_ + frames) / rate_;
-    if (!ctx.sleep_until(start_mono_ns_ + static_cast<std::int64_t>(end_s * 1e9))) return eegd::flow::ok;
+    // A packet exists once its last frame has been "acquired": frame k is
+    // ready at k / rate, as an ADC's data-ready would signal it.
+    const double last_s = static_cast<double>(next_frame_ + frames - 1) / rate_;
+    if (!ctx.sleep_until(start_mono_ns_ + static_cast<std::int64_t>(last_s * 1e9))) return eegd::flow::ok;
   }
   const std::uint64_t first = next_frame_;
   next_frame_ += frames;

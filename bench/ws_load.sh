@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# WebSocket load and idle figures for eegd serve (a benchmark, not a test).
+#   bench/ws_load.sh [CLIENTS] [SECONDS]
+# 1. 100 clients on a 4 kS/s x 32 ch topic: delivered packets, gaps, latency
+#    from a packet's last frame to its receipt, daemon CPU.
+# 2. Idle (no clients) for 30 s on the default and on the streaming pipeline:
+#    daemon CPU and resident memory.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$root/build/release}
+clients=${1:-100}
+seconds=${2:-20}
+idle_seconds=${IDLE_SECONDS:-30}
+tmp=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
+ticks=$(getconf CLK_TCK)
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+
+start_daemon() {  # pipeline runtime_dir -> sets pid and url
+  "$build/eegd" serve --pipeline "$1" --http 127.0.0.1:0 --runtime-dir "$2" --state-dir "$2/state" \
+    --log-level warn > "$2.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do [ -f "$2/eegd.json" ] && break; sleep 0.05; done
+  url=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['http'])" "$2/eegd.json")
+}
+
+echo "== $clients WebSocket clients, 32 ch x 4000 Hz, batch 32, ${seconds}s"
+start_daemon "$root/configs/pipelines/bench_stream.yaml" "$tmp/load"
+hostport=${url#http://}
+sleep 1
+c0=$(cpu_ticks "$pid")
+"$build/bench/ws_load_client" "${hostport%:*}" "${hostport##*:}" eeg "$clients" "$seconds" 2 > "$tmp/load.json"
+c1=$(cpu_ticks "$pid")
+cat "$tmp/load.json"
+python3 - "$tmp/load.json" "$c0" "$c1" "$ticks" "$seconds" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1])); c0, c1, hz, s = map(float, sys.argv[2:6])
+cpu = (c1 - c0) / hz / (s + 2) * 100
+print(f"daemon CPU: {cpu:.1f}% of one core while serving {r['clients']} clients "
+      f"({r['packets_per_client_per_s']:.1f} packets/s each, expected 125)")
+print(f"latency last frame -> client: p50 {r['latency_us']['p50']:.0f} us, p99 {r['latency_us']['p99']:.0f} us, "
+      f"max {r['latency_us']['max']:.0f} us; gaps seen by clients: {r['gaps']}")
+PY
+status=$(curl -s "$url/api/status")
+echo "daemon says: client drops $(echo "$status" | python3 -c 'import json,sys;print(json.load(sys.stdin)["drops"]["clients"])')"
+kill -TERM "$pid"; wait "$pid" || true
+
+for pipeline in default bench_stream; do
+  echo "== idle, no clients, ${idle_seconds}s: $pipeline"
+  start_daemon "$root/configs/pipelines/$pipeline.yaml" "$tmp/idle-$pipeline"
+  sleep 2
+  c0=$(cpu_ticks "$pid")
+  sleep "$idle_seconds"
+  c1=$(cpu_ticks "$pid")
+  python3 -c "import sys; c0,c1,hz,s=map(float,sys.argv[1:5]); print(f'daemon CPU: {(c1-c0)/hz/s*100:.2f}% of one core; RSS {int(sys.argv[5])/1024:.1f} MB')" \
+    "$c0" "$c1" "$ticks" "$idle_seconds" "$(rss_kb "$pid")"
+  kill -TERM "$pid"; wait "$pid" || true
+done
