@@ -21,7 +21,7 @@ struct fuzz_env {
   broker topics{broker::options{16}};
   pipeline_host pipeline{registry, sensors, topics};
   daemon_context ctx{topics, pipeline, registry, access_policy{"127.0.0.1", 8080, {"eeg.local"}}, request_limits{},
-                     "fuzz", "http://127.0.0.1:8080", "/nonexistent", "/nonexistent", 0};
+                     "fuzz", "http://127.0.0.1:8080", "/nonexistent", "/nonexistent", 0, EEGD_SOURCE_DIR "/docs"};
   http_api api{ctx};
   fuzz_env() { stages::register_builtin_stages(registry); }
 };

@@ -16,6 +16,7 @@
 #include "daemon/pipeline_host.hpp"
 #include "daemon/runtime_dir.hpp"
 #include "daemon/sessions.hpp"
+#include "daemon/static_files.hpp"
 #include "stages/builtin_stages.hpp"
 
 namespace eegd::daemon {
@@ -155,7 +156,8 @@ int serve(const serve_options& o) {
   }
 
   daemon_context ctx{topics, pipeline, registry, access_policy{hp->host, port, o.allow_hosts}, request_limits{},
-                     std::string(eegd::version), url, runtime_dir, state_dir, monotonic_ns()};
+                     std::string(eegd::version), url, runtime_dir, state_dir, monotonic_ns(),
+                     find_web_root()};
   http_api api(ctx);
   session_registry sessions;
   acceptor_loop accepting(io, acceptor, ctx, api, sessions);

@@ -3,6 +3,7 @@
 #include "daemon/http_util.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/process_stats.hpp"
+#include "daemon/static_files.hpp"
 #include "observe/stats_json.hpp"
 
 namespace eegd::daemon {
@@ -15,6 +16,7 @@ double seconds_since(std::int64_t monotonic_start_ns) {
   return static_cast<double>(monotonic_ns() - monotonic_start_ns) * 1e-9;
 }
 
+// Shown when the browser UI is not built (web/dist missing).
 const char* index_html = R"(<!doctype html>
 <meta charset="utf-8"><title>eegd</title>
 <h1>eegd</h1>
@@ -46,7 +48,10 @@ response http_api::route(const request& req, const target& t) {
                          render_metrics(ctx_.pipeline, ctx_.topics, ctx_.version, seconds_since(ctx_.started_monotonic_ns)),
                          "text/plain; version=0.0.4");
   }
-  if (t.path == "/" && get) return text_response(req, http::status::ok, index_html, "text/html; charset=utf-8");
+  if (get && !t.path.starts_with("/api/") && !t.path.starts_with("/ws/")) {
+    if (auto file = static_files(ctx_.web_root).serve(req, t.path)) return std::move(*file);
+    if (t.path == "/") return text_response(req, http::status::ok, index_html, "text/html; charset=utf-8");
+  }
   if (t.path.starts_with("/ws/"))
     return error_response(req, http::status::upgrade_required, "this endpoint speaks WebSocket");
   return error_response(req, http::status::not_found, "no such endpoint: " + t.path);

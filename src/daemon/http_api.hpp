@@ -24,6 +24,7 @@ struct daemon_context {
   std::string http_url;
   std::string runtime_dir, state_dir;
   std::int64_t started_monotonic_ns = 0;
+  std::string web_root;  // the browser UI; empty: a small index page instead
 };
 
 class http_api {
