@@ -94,17 +94,7 @@ int stages_command(bool json, bool markdown) {
     print_human(registry);
     return exit_ok;
   }
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& t : registry.types()) {
-    nlohmann::json params = nlohmann::json::array();
-    for (std::size_t i = 0; i < t.params.size(); ++i)
-      params.push_back(config::param_info_to_json(t.params[i], t.defaults[i]));
-    out.push_back({{"name", t.name},
-                   {"role", to_string(t.role)},
-                   {"summary", t.summary},
-                   {"inputs", {{"min", t.inputs.min}, {"max", t.inputs.max}}},
-                   {"params", std::move(params)}});
-  }
+  const nlohmann::json out = config::registry_to_json(registry);
   std::cout << observe::json_text(out, 2) << "\n";
   return exit_ok;
 }

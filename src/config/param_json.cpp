@@ -101,4 +101,18 @@ json param_info_to_json(const param_info& p, const param_value& default_value) {
   return j;
 }
 
+json registry_to_json(const core::stage_registry& registry) {
+  json out = json::array();
+  for (const auto& t : registry.types()) {
+    json params = json::array();
+    for (std::size_t i = 0; i < t.params.size(); ++i) params.push_back(param_info_to_json(t.params[i], t.defaults[i]));
+    out.push_back({{"name", t.name},
+                   {"role", to_string(t.role)},
+                   {"summary", t.summary},
+                   {"inputs", {{"min", t.inputs.min}, {"max", t.inputs.max}}},
+                   {"params", std::move(params)}});
+  }
+  return out;
+}
+
 }  // namespace eegd::config

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/stage_registry.hpp"
 #include "eegd/params.hpp"
 
 namespace eegd::config {
@@ -17,5 +18,9 @@ std::optional<param_value> param_from_json(const nlohmann::json& j, const param_
 
 // The metadata of one parameter, as `eegd stages --json` and the REST API show it.
 nlohmann::json param_info_to_json(const param_info& p, const param_value& default_value);
+
+// Every stage type with its role, inputs and parameters: `eegd stages --json`
+// and GET /api/stages.
+nlohmann::json registry_to_json(const core::stage_registry& registry);
 
 }  // namespace eegd::config

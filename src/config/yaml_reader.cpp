@@ -17,7 +17,7 @@ namespace {
 
 constexpr std::size_t max_nodes_visited = 200'000;
 
-const std::vector<std::string> top_level_keys = {"stages", "groups", "name", "description"};
+const std::vector<std::string> top_level_keys = {"stages", "groups", "name", "description", "base_dir"};
 const std::vector<std::string> group_keys = {"threads", "cpus", "priority"};
 const std::vector<std::string> queue_keys = {"capacity", "overflow", "block_timeout_ms"};
 const std::vector<std::string> overflow_names = {"block", "drop_oldest", "drop_newest"};
@@ -131,9 +131,17 @@ class reader {
           continue;
         }
         (key == "name" ? doc.name : doc.description) = it->second.Scalar();
+      } else if (key == "base_dir") {
+        // Written by the daemon when it saves a pipeline away from its original
+        // folder, so relative paths keep meaning what they meant.
+        if (!it->second.IsScalar() || it->second.Scalar().empty() || it->second.Scalar()[0] != '/') {
+          error(pos(it->second), "'base_dir' must be an absolute path");
+          continue;
+        }
+        doc.base_dir = it->second.Scalar();
       } else {
         error(pos(it->first), "unknown key '" + key + "'" + did_you_mean(key, top_level_keys) +
-                                  "; a pipeline takes: stages, groups, name, description");
+                                  "; a pipeline takes: stages, groups, name, description, base_dir");
       }
     }
     if (!root["stages"]) error({file_, 1, 1}, "missing 'stages': a pipeline needs a list of stages");

@@ -36,9 +36,7 @@ std::size_t built_graph::index_of(std::string_view name) const {
   return nodes.size();
 }
 
-namespace {
-
-const char* default_group(stage_role role) {
+const char* default_group(stage_role role) noexcept {
   switch (role) {
     case stage_role::source: return "acquire";
     case stage_role::transform: return "dsp";
@@ -46,6 +44,8 @@ const char* default_group(stage_role role) {
   }
   return "dsp";
 }
+
+namespace {
 
 // Validation builds must not bump anyone's meta_rev.
 class preview_sensors final : public sensor_registry {

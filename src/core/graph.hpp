@@ -26,6 +26,9 @@ enum class error_policy : std::uint8_t {
 };
 const char* to_string(error_policy p) noexcept;
 
+// The thread group a stage runs in when its pipeline names none.
+const char* default_group(stage_role role) noexcept;
+
 struct group_spec {
   std::string name;
   std::size_t threads = 1;
