@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(4, 65536))
       ->default_str("128");
   serve_cmd->add_option("--allow-host", serve.allow_hosts, "extra host name accepted in Host/Origin headers");
+  serve_cmd->add_option("--token", serve.token,
+                        "token required when listening beyond loopback (default: <state-dir>/token, created)");
+  serve_cmd->add_flag("--public-read", serve.public_read, "let GET requests and /ws/data through without the token");
   serve_cmd->add_option("--io-threads", serve.io_threads, "threads serving HTTP and WebSocket connections")
       ->check(CLI::Range(1, 64))
       ->default_str("2");

@@ -34,6 +34,14 @@ bool is_loopback_name(const std::string& h) {
   return h == "localhost" || h == "127.0.0.1" || h == "[::1]" || h.ends_with(".localhost");
 }
 
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+bool bearer_or_cookie_matches(const request& req, const std::string& token);
+
 }  // namespace
 
 bool access_policy::loopback_only() const {
@@ -71,7 +79,48 @@ std::optional<response> check_access(const access_policy& policy, const request&
     if (!origin.empty() && !policy.origin_allowed(origin))
       return error_response(req, http::status::forbidden, "Origin '" + std::string(origin) + "' may not connect");
   }
-  return std::nullopt;
+  if (policy.token.empty()) return std::nullopt;
+
+  const target t = parse_target(to_std(req.target()));
+  const bool read_only = req.method() == http::verb::get || req.method() == http::verb::head;
+  if (const std::string query_token = t.get("token"); !query_token.empty() && !websocket_upgrade && read_only) {
+    if (!same_secret(query_token, policy.token)) return error_response(req, http::status::unauthorized, "wrong token");
+    response res{http::status::found, req.version()};
+    res.set(http::field::location, t.path);
+    res.set(http::field::set_cookie, "eegd_token=" + policy.token + "; Path=/; HttpOnly; SameSite=Strict");
+    res.set(http::field::cache_control, "no-store");
+    res.prepare_payload();
+    return res;
+  }
+  if (bearer_or_cookie_matches(req, policy.token)) return std::nullopt;
+  if (policy.public_read && read_only && (!websocket_upgrade || t.path == "/ws/data")) return std::nullopt;
+  response res = error_response(req, http::status::unauthorized,
+                                "this daemon needs its token: Authorization: Bearer TOKEN, or open /?token=TOKEN once");
+  res.set(http::field::www_authenticate, "Bearer");
+  return res;
+}
+
+namespace {
+bool bearer_or_cookie_matches(const request& req, const std::string& token) {
+  const auto auth = to_std(req[http::field::authorization]);
+  if (auth.size() > 7 && lower(auth.substr(0, 7)) == "bearer " && same_secret(trim(auth.substr(7)), token)) return true;
+  std::string_view cookies = to_std(req[http::field::cookie]);
+  while (!cookies.empty()) {
+    const auto semi = cookies.find(';');
+    const std::string_view one = trim(cookies.substr(0, semi));
+    if (one.starts_with("eegd_token=") && same_secret(one.substr(11), token)) return true;
+    if (semi == std::string_view::npos) break;
+    cookies.remove_prefix(semi + 1);
+  }
+  return false;
+}
+}  // namespace
+
+bool same_secret(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
 }
 
 }  // namespace eegd::daemon

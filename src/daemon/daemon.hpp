@@ -13,9 +13,12 @@ struct serve_options {
   std::size_t client_queue = 128;        // messages buffered per WebSocket client
   unsigned io_threads = 2;               // threads serving connections (each connection on a strand)
   std::vector<std::string> allow_hosts;  // extra names for the Host check
+  std::string token;                     // beyond loopback; empty: <state-dir>/token (created)
+  bool public_read = false;              // GETs and /ws/data without the token
 };
 
 // Runs the daemon until SIGTERM/SIGINT; returns the process exit code.
+// Without --pipeline it restores the pipeline saved at the last clean shutdown.
 int serve(const serve_options& options);
 
 // Where configs/pipelines/default.yaml is when no --pipeline is given:

@@ -23,6 +23,8 @@ const char* index_html = R"(<!doctype html>
 <ul>
 <li><a href="/api/status">/api/status</a>: daemon and pipeline state</li>
 <li><a href="/api/topics">/api/topics</a>: WebSocket topics (connect to /ws/data?topic=NAME)</li>
+<li><a href="/api/pipeline">/api/pipeline</a>: the running pipeline (PATCH to change it)</li>
+<li><a href="/api/stages">/api/stages</a>: stage types and parameters</li>
 <li><a href="/metrics">/metrics</a>: Prometheus metrics</li>
 </ul>
 )";
@@ -42,6 +44,7 @@ response http_api::route(const request& req, const target& t) {
   auto only_get = [&]() { return error_response(req, http::status::method_not_allowed, "use GET"); };
   if (t.path == "/api/status") return get ? json_response(req, http::status::ok, status_json()) : only_get();
   if (t.path == "/api/topics") return get ? json_response(req, http::status::ok, topics_json()) : only_get();
+  if (auto r = route_control(req, t)) return std::move(*r);
   if (t.path == "/metrics") {
     if (!get) return only_get();
     return text_response(req, http::status::ok,

@@ -3,11 +3,13 @@
 // The daemon's HTTP endpoints as plain functions of a parsed request: no
 // sockets here, so they can be tested and fuzzed directly.
 
+#include <optional>
 #include <string>
 
 #include "core/stage_registry.hpp"
 #include "daemon/access_policy.hpp"
 #include "daemon/broker.hpp"
+#include "daemon/control_hub.hpp"
 #include "daemon/http_util.hpp"
 #include "daemon/net.hpp"
 #include "daemon/pipeline_host.hpp"
@@ -18,6 +20,7 @@ struct daemon_context {
   broker& topics;
   pipeline_host& pipeline;
   const core::stage_registry& registry;
+  control_hub& hub;
   access_policy policy;
   request_limits limits;
   std::string version;
@@ -33,12 +36,16 @@ class http_api {
 
   // Answers an HTTP request that is not a WebSocket upgrade.
   response handle(const request& req);
+  // Requests that change the pipeline may take a second: the session runs
+  // them on the control thread instead of an io thread.
+  static bool changes_pipeline(const request& req);
 
   nlohmann::json status_json() const;
   nlohmann::json topics_json() const;
 
  private:
   response route(const request& req, const target& t);
+  std::optional<response> route_control(const request& req, const target& t);
   daemon_context& ctx_;
 };
 

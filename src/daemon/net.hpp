@@ -23,6 +23,9 @@ using tcp = net::ip::tcp;
 using strand_executor = net::strand<net::io_context::executor_type>;
 using tcp_socket = tcp::socket::rebind_executor<strand_executor>::other;
 using tcp_stream = beast::basic_stream<tcp, strand_executor>;
+using unix_protocol = net::local::stream_protocol;
+using unix_socket = unix_protocol::socket::rebind_executor<strand_executor>::other;
+using unix_stream = beast::basic_stream<unix_protocol, strand_executor>;
 
 // Boost 1.74's beast::string_view is boost::string_view.
 inline std::string_view to_std(beast::string_view s) noexcept { return {s.data(), s.size()}; }

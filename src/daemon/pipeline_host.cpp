@@ -37,6 +37,9 @@ config::config_errors pipeline_host::start(config::pipeline_doc doc) {
 
   std::lock_guard lock(mutex_);
   stop_locked(1'500'000'000);
+  // The old stages let go of their topics, devices and files before the new
+  // ones claim them.
+  exec_.reset();
   auto exec = build(doc, false, errors);
   if (!exec) {
     spdlog::error("pipeline '{}' failed to build: {}", doc.file, errors.empty() ? "" : errors[0].to_string());

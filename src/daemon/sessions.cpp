@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <deque>
+#include <type_traits>
 #include <optional>
 
 #include "daemon/access_policy.hpp"
@@ -36,10 +38,14 @@ constexpr std::size_t linger_bytes = 8 << 20;
 
 template <class Stream>
 std::string peer_of(Stream& stream) {
-  beast::error_code ec;
-  const auto ep = beast::get_lowest_layer(stream).socket().remote_endpoint(ec);
-  if (ec) return "unknown";
-  return ep.address().to_string() + ":" + std::to_string(ep.port());
+  if constexpr (std::is_same_v<Stream, unix_stream>) {
+    return "unix socket";
+  } else {
+    beast::error_code ec;
+    const auto ep = beast::get_lowest_layer(stream).socket().remote_endpoint(ec);
+    if (ec) return "unknown";
+    return ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
 }
 
 // Streams the topics named in the upgrade request to one client.
@@ -158,11 +164,102 @@ class data_session final : public std::enable_shared_from_this<data_session<Stre
   beast::flat_buffer read_buffer_;
 };
 
+// /ws/control: the merged view on connect and after every change; patches in,
+// results out. Messages are written one at a time from a queue on the strand.
+template <class Stream>
+class control_session final : public std::enable_shared_from_this<control_session<Stream>>,
+                              public control_listener,
+                              public session_registry::closable {
+ public:
+  control_session(Stream&& stream, daemon_context& ctx) : ws_(std::move(stream)), ctx_(ctx) {}
+
+  void run(request req) {
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.read_message_max(ctx_.limits.ws_message_bytes);
+    ws_.async_accept(req, [self = this->shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      self->ctx_.hub.add(std::weak_ptr<control_listener>(self));
+      // The first view comes from the control thread, so it is ordered with
+      // the broadcasts that follow changes.
+      self->ctx_.hub.post([self] { self->send_text(self->ctx_.hub.view_message()); });
+      self->do_read();
+    });
+  }
+
+  void send_text(std::shared_ptr<const std::string> text) override {
+    net::post(ws_.get_executor(), [self = this->shared_from_this(), text = std::move(text)]() mutable {
+      if (self->close_started_) return;
+      self->queue_.push_back(std::move(text));
+      if (self->queue_.size() == 1) self->write_front();
+    });
+  }
+
+  void close_gracefully() override {
+    net::post(ws_.get_executor(), [self = this->shared_from_this()] {
+      if (self->close_started_) return;
+      self->close_started_ = true;
+      self->queue_.clear();
+      self->ws_.async_close(websocket::close_reason(websocket::close_code::going_away, "eegd is stopping"),
+                            [self](beast::error_code) {});
+    });
+  }
+
+ private:
+  void do_read() {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      const std::string text = beast::buffers_to_string(self->buffer_.data());
+      self->buffer_.consume(self->buffer_.size());
+      self->handle(text);
+      self->do_read();
+    });
+  }
+
+  void handle(const std::string& text) {
+    const nlohmann::json msg = nlohmann::json::parse(text, nullptr, false);
+    if (msg.is_discarded() || !msg.is_object() || !msg.contains("patch")) {
+      nlohmann::json err = {{"type", "result"}, {"ok", false}, {"status", 400},
+                            {"error", "send {\"id\": N, \"patch\": [...], \"restart\": false}"}};
+      if (msg.is_object() && msg.contains("id")) err["id"] = msg["id"];
+      return send_text(std::make_shared<const std::string>(observe::json_text(err)));
+    }
+    const nlohmann::json id = msg.value("id", nlohmann::json());
+    const bool restart = msg.value("restart", false);
+    ctx_.hub.post([self = this->shared_from_this(), patch = msg["patch"], id, restart] {
+      auto out = self->ctx_.hub.control().patch(patch, restart);
+      nlohmann::json result = out.body;
+      result["type"] = "result";
+      result["id"] = id;
+      result["ok"] = out.status == 200;
+      if (out.status != 200) result["status"] = out.status;
+      self->send_text(std::make_shared<const std::string>(observe::json_text(result)));
+    });
+  }
+
+  void write_front() {
+    ws_.text(true);
+    ws_.async_write(net::buffer(*queue_.front()), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->queue_.clear();
+      self->queue_.pop_front();
+      if (!self->queue_.empty()) self->write_front();
+    });
+  }
+
+  websocket::stream<Stream> ws_;
+  daemon_context& ctx_;
+  beast::flat_buffer buffer_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  bool close_started_ = false;
+};
+
 template <class Stream>
 class http_session final : public std::enable_shared_from_this<http_session<Stream>> {
  public:
-  http_session(Stream&& stream, daemon_context& ctx, http_api& api, session_registry& sessions)
-      : stream_(std::move(stream)), ctx_(ctx), api_(api), sessions_(sessions) {}
+  // A trusted connection (the owner-only Unix socket) skips the Host, Origin
+  // and token checks: only the daemon's own user can open it.
+  http_session(Stream&& stream, daemon_context& ctx, http_api& api, session_registry& sessions, bool trusted)
+      : stream_(std::move(stream)), ctx_(ctx), api_(api), sessions_(sessions), trusted_(trusted) {}
 
   void run() { do_read(); }
 
@@ -190,8 +287,10 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     request req = parser_->release();
     try {
       const bool upgrade = websocket::is_upgrade(req);
-      if (auto denied = check_access(ctx_.policy, req, upgrade)) return write(std::move(*denied), true);
+      if (!trusted_)
+        if (auto denied = check_access(ctx_.policy, req, upgrade)) return write(std::move(*denied), true);
       if (upgrade) return upgrade_to_websocket(std::move(req));
+      if (http_api::changes_pipeline(req)) return handle_on_control_thread(std::move(req));
       write(api_.handle(req), !req.keep_alive());
     } catch (const std::exception& e) {
       // A bug must cost one connection, never the daemon.
@@ -200,10 +299,24 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     }
   }
 
+  void handle_on_control_thread(request req) {
+    ctx_.hub.post([self = this->shared_from_this(), req = std::move(req)] {
+      auto res = std::make_shared<response>(self->api_.handle(req));
+      const bool close = !req.keep_alive();
+      net::post(self->stream_.get_executor(), [self, res, close] { self->write(std::move(*res), close); });
+    });
+  }
+
   void upgrade_to_websocket(request req) {
     const target t = parse_target(to_std(req.target()));
     if (t.path == "/ws/data") {
       auto session = std::make_shared<data_session<Stream>>(std::move(stream_), ctx_, t.all("topic"));
+      sessions_.add(session);
+      session->run(std::move(req));
+      return;
+    }
+    if (t.path == "/ws/control") {
+      auto session = std::make_shared<control_session<Stream>>(std::move(stream_), ctx_);
       sessions_.add(session);
       session->run(std::move(req));
       return;
@@ -264,6 +377,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<response> response_;
   std::size_t linger_left_ = 0;
+  const bool trusted_;
 };
 
 }  // namespace
@@ -271,7 +385,11 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
 void serve_tcp_connection(tcp_socket socket, daemon_context& ctx, http_api& api, session_registry& sessions) {
   beast::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);  // latency over throughput: packets are small
-  std::make_shared<http_session<tcp_stream>>(tcp_stream(std::move(socket)), ctx, api, sessions)->run();
+  std::make_shared<http_session<tcp_stream>>(tcp_stream(std::move(socket)), ctx, api, sessions, false)->run();
+}
+
+void serve_unix_connection(unix_socket socket, daemon_context& ctx, http_api& api, session_registry& sessions) {
+  std::make_shared<http_session<unix_stream>>(unix_stream(std::move(socket)), ctx, api, sessions, true)->run();
 }
 
 }  // namespace eegd::daemon

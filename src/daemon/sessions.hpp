@@ -31,5 +31,7 @@ class session_registry {
 
 // Starts serving one accepted TCP connection.
 void serve_tcp_connection(tcp_socket socket, daemon_context& ctx, http_api& api, session_registry& sessions);
+// The same API on the owner-only Unix socket, without Host or token checks.
+void serve_unix_connection(unix_socket socket, daemon_context& ctx, http_api& api, session_registry& sessions);
 
 }  // namespace eegd::daemon
