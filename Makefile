@@ -14,7 +14,7 @@ build: deps
 	@cmake --build --preset release -j $(JOBS)
 
 run: build
-	@build/release/eegd run $(PIPELINE)
+	@build/release/eegd serve --pipeline $(PIPELINE)
 
 test: deps test-release test-asan test-tsan test-fuzz
 	@echo "make test: all suites passed"
@@ -29,7 +29,7 @@ test-asan: deps
 
 test-tsan: deps
 	@cmake --preset tsan >/dev/null
-	@cmake --build --preset tsan -j $(JOBS) --target eegd_core_tests
+	@cmake --build --preset tsan -j $(JOBS) --target eegd_core_tests eegd_daemon_unit_tests
 	@ctest --preset tsan -j $(JOBS)
 
 test-fuzz: deps

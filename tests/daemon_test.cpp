@@ -5,6 +5,8 @@
 
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "daemon/wire_format.hpp"
@@ -86,17 +88,24 @@ TEST(Daemon, FastClientGetsThousandsOfPacketsInOrderWithoutGaps) {
   running_daemon d(fast_stream);
   auto c = d.subscribe("topic=raw&topic=eeg");
   stream_check raw, eeg;
+  std::map<std::uint16_t, std::string> topic_of_id;
   int descriptions = 0;
   while (raw.packets < 3000) {
     auto m = c->read(5s);
     ASSERT_TRUE(m) << "stream stalled after " << raw.packets << " packets";
     if (m->text) {
+      const auto j = nlohmann::json::parse(m->data);
+      topic_of_id[j["topic_id"].get<std::uint16_t>()] = j["topic"].get<std::string>();
       ++descriptions;
       continue;
     }
     const auto h = header_of(*m);
     ASSERT_TRUE(h);
-    (h->kind == wire::kind_code::int32 ? raw : eeg).take(*h);
+    // The header's topic_id says which subscription a packet belongs to.
+    ASSERT_TRUE(topic_of_id.contains(h->topic_id)) << "packet before its topic's description";
+    const std::string& topic = topic_of_id[h->topic_id];
+    EXPECT_EQ(h->kind, topic == "raw" ? wire::kind_code::int32 : wire::kind_code::float32_series);
+    (topic == "raw" ? raw : eeg).take(*h);
     // Payload: the samples themselves, frame-major.
     ASSERT_EQ(m->data.size(), wire::header_bytes + 8u * 16 * 4);
   }

@@ -12,11 +12,12 @@ struct run_options {
   bool quiet = false;
 };
 
-// Exit codes shared by the eegd commands (documented in docs/cli.md).
+// Exit codes shared by the eegd and eegctl commands (documented in docs/cli.md).
 enum exit_code : int {
   exit_ok = 0,
   exit_failed = 1,        // the pipeline ran and failed
   exit_bad_config = 2,    // the pipeline file was rejected
+  exit_no_daemon = 3,     // eegctl: no eegd is running (or it does not answer)
   exit_usage = 64,
 };
 

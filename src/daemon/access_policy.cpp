@@ -74,15 +74,19 @@ std::optional<response> check_access(const access_policy& policy, const request&
   const auto host = to_std(req[http::field::host]);
   if (!policy.host_allowed(host))
     return error_response(req, http::status::forbidden, "Host '" + std::string(host) + "' is not this daemon");
-  if (websocket_upgrade) {
+  const bool read_only = req.method() == http::verb::get || req.method() == http::verb::head;
+  // A page from another site may not open our WebSockets, nor change anything:
+  // a browser sends a cross-site form POST (text/plain, no CORS preflight) with
+  // its Origin, and without this check any web page could restart the pipeline.
+  if (websocket_upgrade || !read_only) {
     const auto origin = to_std(req[http::field::origin]);
     if (!origin.empty() && !policy.origin_allowed(origin))
-      return error_response(req, http::status::forbidden, "Origin '" + std::string(origin) + "' may not connect");
+      return error_response(req, http::status::forbidden,
+                            "Origin '" + std::string(origin) + "' may not " + (websocket_upgrade ? "connect" : "make changes"));
   }
   if (policy.token.empty()) return std::nullopt;
 
   const target t = parse_target(to_std(req.target()));
-  const bool read_only = req.method() == http::verb::get || req.method() == http::verb::head;
   if (const std::string query_token = t.get("token"); !query_token.empty() && !websocket_upgrade && read_only) {
     if (!same_secret(query_token, policy.token)) return error_response(req, http::status::unauthorized, "wrong token");
     response res{http::status::found, req.version()};

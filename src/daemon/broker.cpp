@@ -94,6 +94,7 @@ struct broker::topic {
   };
 
   std::string name;
+  std::uint16_t id = 0;  // in every binary header; stable for the daemon's life
   std::mutex mutex;  // everything below; the publishing sink holds it per packet
   std::vector<subscriber> subscribers;
   bool attached = false;
@@ -107,6 +108,7 @@ struct broker::topic {
   void describe() {
     nlohmann::json j = {{"type", "topic"},
                         {"topic", name},
+                        {"topic_id", id},
                         {"stage", stage},
                         {"active", attached},
                         {"sensor_id", info.sensor ? info.sensor->sensor_id : 0},
@@ -155,7 +157,7 @@ class broker::channel final : public topic_channel {
         // Out of memory while describing: clients keep the old description.
       }
     }
-    const wire::header encoded = wire::encode_header(*p);  // once per packet, for everyone
+    const wire::header encoded = wire::encode_header(*p, t.id);  // once per packet, for everyone
     for (auto& s : t.subscribers) {
       outgoing m;
       m.header = encoded;
@@ -202,6 +204,7 @@ result<std::unique_ptr<topic_channel>> broker::open(std::string_view name, const
     if (it == topics_.end()) {
       t = std::make_shared<topic>();
       t->name = std::string(name);
+      t->id = next_topic_id_++;
       topics_.emplace(t->name, t);
     } else {
       t = it->second;

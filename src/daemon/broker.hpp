@@ -133,6 +133,7 @@ class broker final : public topic_publisher {
   mutable std::mutex mutex_;  // topics_ and clients_
   std::map<std::string, std::shared_ptr<topic>, std::less<>> topics_;
   std::vector<std::weak_ptr<client>> clients_;
+  std::uint16_t next_topic_id_ = 1;  // under mutex_
   std::atomic<std::uint64_t> next_client_id_{1};
   std::mutex latency_mutex_;  // connections on several io threads record latency
   core::histogram latency_;   // source emission -> WebSocket write

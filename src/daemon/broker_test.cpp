@@ -208,7 +208,7 @@ TEST(WireFormat, HeaderRoundTripsAndRejectsMalformedMessages) {
   b.header() = {7, 9, 123456789012ull, -5, 4000.0, 3, 2, packet_kind::raw_counts, packet_flags::gap, 0};
   for (int i = 0; i < 6; ++i) b.counts()[static_cast<std::size_t>(i)] = -i;
   const packet_ref p = std::move(b).publish();
-  const auto h = wire::encode_header(*p);
+  const auto h = wire::encode_header(*p, 5);
   std::vector<std::byte> m(h.begin(), h.end());
   const auto payload = wire::payload(*p);
   m.insert(m.end(), payload.begin(), payload.end());
@@ -222,6 +222,7 @@ TEST(WireFormat, HeaderRoundTripsAndRejectsMalformedMessages) {
   EXPECT_EQ(d->t0_ns, -5);
   EXPECT_EQ(d->rate_hz, 4000.0);
   EXPECT_EQ(d->channels, 3);
+  EXPECT_EQ(d->topic_id, 5);
   EXPECT_EQ(d->frames, 2u);
   std::int32_t last;
   std::memcpy(&last, m.data() + 48 + 5 * 4, 4);

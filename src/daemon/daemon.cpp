@@ -280,7 +280,13 @@ int serve(const serve_options& o) {
     for (const auto& e : errors) std::cerr << e.to_string() << "\n";
     return 2;
   }
-  control.on_change([&hub] { hub.broadcast(); });
+  // Every change is saved at once (atomically), not only at a clean stop: a
+  // daemon killed with SIGKILL or by a power cut comes back as it was.
+  control.on_change([&hub, &control, &state] {
+    hub.broadcast();
+    if (auto merged = control.merged())
+      if (status s = state.save_pipeline(*merged); !s) spdlog::warn("{}", s.err().message);
+  });
   pipeline.on_change([&hub] { hub.broadcast(); });
 
   ctx.emplace(daemon_context{topics, pipeline, registry, hub, policy, request_limits{}, std::string(eegd::version),
@@ -295,8 +301,9 @@ int serve(const serve_options& o) {
       !s)
     spdlog::warn("{}", s.err().message);
   spdlog::info("listening on {}", url);
-  // Printed once, as Jupyter does: the address that logs a browser in.
-  if (!policy.token.empty()) std::cout << "eegd: open " << url << "/?token=" << policy.token << std::endl;
+  // Printed once, as Jupyter does: the address to open (with the token that
+  // logs a browser in, when one is needed).
+  std::cout << "eegd: open " << url << "/" << (policy.token.empty() ? "" : "?token=" + policy.token) << std::endl;
   notifier.ready("listening on " + url);
   supervisor watchdog(io, notifier, pipeline);
   watchdog.start();

@@ -85,11 +85,12 @@ control_outcome pipeline_control::start_locked(config::pipeline_doc doc, bool ke
   }
   auto errors = host_.start(doc);
   if (!errors.empty()) return errors_outcome(errors);
+  const std::string name = doc.name;
   if (!keep_overrides) {
     base_ = std::move(doc);
     overrides_.clear();
   }
-  return {200, {{"ok", true}}};
+  return {200, {{"ok", true}, {"name", name}, {"state", "running"}}};
 }
 
 control_outcome pipeline_control::start_yaml(const std::string& yaml) {

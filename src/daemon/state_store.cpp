@@ -74,7 +74,7 @@ std::optional<config::pipeline_doc> state_store::load_pipeline(const core::stage
 }
 
 status state_store::save_pipeline(const config::pipeline_doc& doc) {
-  return write_file_atomically(pipeline_path(), "# Saved by eegd on shutdown: the pipeline as it ran.\n" +
+  return write_file_atomically(pipeline_path(), "# Saved by eegd at every change: the pipeline as it runs, with its live changes.\n" +
                                                     config::to_yaml(doc, true));
 }
 

@@ -40,7 +40,7 @@ const char* kind_name(kind_code k) noexcept {
   return "unknown";
 }
 
-header encode_header(const packet& p) noexcept {
+header encode_header(const packet& p, std::uint16_t topic_id) noexcept {
   const packet_header& ph = p.header();
   header h{};
   std::memcpy(h.data(), magic.data(), magic.size());
@@ -53,7 +53,7 @@ header encode_header(const packet& p) noexcept {
   put<std::int64_t>(h, 24, ph.t0_ns);
   put<double>(h, 32, ph.rate_hz);
   put<std::uint16_t>(h, 40, static_cast<std::uint16_t>(ph.channels));
-  put<std::uint16_t>(h, 42, 0);
+  put<std::uint16_t>(h, 42, topic_id);
   put<std::uint32_t>(h, 44, ph.frames);
   return h;
 }
@@ -77,6 +77,7 @@ std::optional<decoded_header> decode_header(std::span<const std::byte> m) noexce
   d.t0_ns = get<std::int64_t>(m, 24);
   d.rate_hz = get<double>(m, 32);
   d.channels = get<std::uint16_t>(m, 40);
+  d.topic_id = get<std::uint16_t>(m, 42);
   d.frames = get<std::uint32_t>(m, 44);
   if (m.size() != header_bytes + std::size_t{d.channels} * d.frames * 4) return std::nullopt;
   return d;

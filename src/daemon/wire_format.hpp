@@ -33,6 +33,7 @@ struct decoded_header {
   std::int64_t t0_ns;
   double rate_hz;
   std::uint16_t channels;
+  std::uint16_t topic_id;
   std::uint32_t frames;
 };
 
@@ -40,8 +41,10 @@ struct decoded_header {
 kind_code kind_of(packet_kind k) noexcept;
 const char* kind_name(kind_code k) noexcept;
 
-// The header for `p`; flags are the packet's (the broker adds per-client gaps).
-header encode_header(const packet& p) noexcept;
+// The header for `p` published on the topic numbered `topic_id` (so a client
+// subscribed to several topics knows whose packet this is); flags are the
+// packet's (the broker adds per-client gaps).
+header encode_header(const packet& p, std::uint16_t topic_id) noexcept;
 // The bytes following the header: the packet's values, or its counts for raw packets.
 std::span<const std::byte> payload(const packet& p) noexcept;
 

@@ -24,6 +24,18 @@ class running_daemon {
   http_result get(const std::string& target, const std::map<std::string, std::string>& headers = {}) const;
   http_result post(const std::string& target, const std::string& body,
                    const std::map<std::string, std::string>& headers = {}) const;
+  http_result request(const std::string& method, const std::string& target, const std::string& body = {},
+                      const std::map<std::string, std::string>& headers = {}) const;
+  // Stops the daemon with `stop_signal` (SIGTERM: cleanly; SIGKILL: as a crash
+  // or power cut would).
+  void stop(int stop_signal);
+  // Starts it again on the same runtime and state directories without
+  // --pipeline, so it comes back with what it saved.
+  void start_from_saved_state();
+  void restart_from_saved_state(int stop_signal) {
+    stop(stop_signal);
+    start_from_saved_state();
+  }
   nlohmann::json status() const;
   std::unique_ptr<ws_client> subscribe(const std::string& query, const ws_client::options& o = {}) const;
 
@@ -36,7 +48,10 @@ class running_daemon {
   unsigned port() const { return port_; }
 
  private:
+  void start(std::vector<std::string> argv);
+
   temp_dir dir_;
+  std::vector<std::string> extra_args_;
   std::unique_ptr<process> proc_;
   std::string url_, host_;
   unsigned port_ = 0;

@@ -144,6 +144,7 @@ std::string read_file(const std::string& path) {
 }
 
 std::string eegd_binary() { return std::string(EEGD_BINARY_DIR) + "/eegd"; }
+std::string eegctl_binary() { return std::string(EEGD_BINARY_DIR) + "/eegctl"; }
 std::string source_dir() { return EEGD_SOURCE_DIR; }
 
 }  // namespace eegd::testing

@@ -66,6 +66,7 @@ std::string read_file(const std::string& path);
 
 // The eegd binary of the build tree these tests belong to.
 std::string eegd_binary();
+std::string eegctl_binary();
 std::string source_dir();
 
 }  // namespace eegd::testing
