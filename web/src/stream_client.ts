@@ -1,0 +1,64 @@
+// The page's handle on one stream worker: subscribe to a topic, then ask for
+// decimated columns or the latest frame. One request in flight at a time, so
+// a slow worker slows the redraw rate instead of queueing requests.
+
+import { wsUrl } from "./api.js";
+import type { FromWorker, ToWorker } from "./stream_messages.js";
+import type { TopicMeta } from "./wire.js";
+
+type Reply = Extract<FromWorker, { id: number }>;
+
+export class StreamClient {
+  private readonly worker = new Worker("stream_worker.js");
+  private nextId = 1;
+  private pending = new Map<number, (r: Reply) => void>();
+  meta: TopicMeta | null = null;
+  connected = false;
+  reason = "";
+  onMeta: (m: TopicMeta) => void = () => {};
+
+  constructor() {
+    this.worker.onmessage = (ev: MessageEvent<FromWorker>) => {
+      const m = ev.data;
+      if (m.type === "meta") {
+        this.meta = m.meta;
+        this.onMeta(m.meta);
+      } else if (m.type === "state") {
+        this.connected = m.connected;
+        this.reason = m.reason;
+      } else {
+        const done = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        done?.(m);
+      }
+    };
+  }
+
+  subscribe(topic: string): void {
+    this.meta = null;
+    this.send({ type: "subscribe", url: wsUrl(`/ws/data?topic=${encodeURIComponent(topic)}`) });
+  }
+
+  busy(): boolean {
+    return this.pending.size > 0;
+  }
+
+  columns(seconds: number, columns: number): Promise<Extract<FromWorker, { type: "columns" }>> {
+    return this.request({ type: "columns", id: this.nextId++, seconds, columns }) as Promise<Extract<FromWorker, { type: "columns" }>>;
+  }
+
+  latest(): Promise<Extract<FromWorker, { type: "latest" }>> {
+    return this.request({ type: "latest", id: this.nextId++ }) as Promise<Extract<FromWorker, { type: "latest" }>>;
+  }
+
+  private request(m: ToWorker & { id: number }): Promise<Reply> {
+    return new Promise((resolve) => {
+      this.pending.set(m.id, resolve);
+      this.send(m);
+    });
+  }
+
+  private send(m: ToWorker): void {
+    this.worker.postMessage(m);
+  }
+}
