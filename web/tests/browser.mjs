@@ -1,0 +1,182 @@
+// Browser tests: the UI served by a real eegd, driven in Debian's Chromium by
+// playwright-core. Usage: node tests/browser.mjs path/to/eegd
+// Exits 77 (skipped, for CTest) when /usr/bin/chromium is missing.
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { Eegd, waitFor } from "./eegd_process.mjs";
+
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+if (!existsSync(CHROMIUM)) {
+  console.log(`browser tests skipped: ${CHROMIUM} is not installed (scripts/deps.sh installs it)`);
+  process.exit(77);
+}
+const here = dirname(fileURLToPath(import.meta.url));
+const webRoot = join(here, "..", "dist");
+const binary = process.argv[2] ?? join(here, "..", "..", "build", "release", "eegd");
+assert.ok(existsSync(join(webRoot, "index.html")), `${webRoot} is not built: run make build (or npm run build in web/)`);
+assert.ok(existsSync(binary), `no eegd at ${binary}`);
+process.env.EEGD_WEB_ROOT = webRoot;
+
+const { chromium } = await import("playwright-core");
+
+const CHANNELS = ["Fp1", "Fp2", "C3", "C4", "P3", "P4", "O1", "O2"];
+const PIPELINE = `name: browser_test
+stages:
+  - synthetic: { channels: 8, rate: 250, batch: 8, sine_hz: [10], sine_uv: [100], noise_uv: 0, line_uv: 0,
+                 channel_names: ${JSON.stringify(CHANNELS)} }
+  - to_voltage: {}
+  - websocket_sink: { name: eeg_out, topic: eeg }
+`;
+const TIMEOUT = 20000;
+
+// Frames the live view has drawn (a canvas attribute the page keeps).
+const framesDrawn = (page) => page.$eval("canvas.traces", (c) => Number(c.dataset.frames));
+async function waitForMoreFrames(page, than, count = 5) {
+  await waitFor(`${count} more frames than ${than}`, async () => (await framesDrawn(page)) >= than + count, TIMEOUT);
+}
+
+// Upward crossings of the upper third of the range, re-armed below the lower
+// third: one per period of a clean sine.
+function countPeaks(series) {
+  const lo = Math.min(...series);
+  const hi = Math.max(...series);
+  const up = lo + (2 * (hi - lo)) / 3;
+  const down = lo + (hi - lo) / 3;
+  let armed = false;
+  let peaks = 0;
+  for (const v of series) {
+    if (v < down) armed = true;
+    else if (v > up && armed) {
+      ++peaks;
+      armed = false;
+    }
+  }
+  return peaks;
+}
+
+describe("eegd browser UI", () => {
+  let eegd;
+  let browser;
+  let page;
+
+  before(async () => {
+    eegd = new Eegd(binary, PIPELINE);
+    await eegd.start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on("pageerror", (e) => console.error("page error:", e));
+    await page.goto(eegd.url + "/");
+  });
+
+  after(async () => {
+    await browser?.close();
+    await eegd?.stop();
+    eegd?.cleanup();
+  });
+
+  it("draws live traces with the pipeline's channel names and no drops", async () => {
+    await waitForMoreFrames(page, 0);
+    const names = await page.$eval("canvas.traces", (c) => c.dataset.channels.split(","));
+    const view = (await eegd.api("/api/pipeline")).body;
+    assert.deepEqual(names, view.stages.synthetic.channel_names);
+    assert.deepEqual(names, CHANNELS);
+    assert.equal(await page.$eval("canvas.traces", (c) => c.dataset.drops), "0");
+    assert.match(await page.textContent('[data-key="own-drops"] .v'), /^0 frames, 0 gaps$/);
+  });
+
+  it("plots a 10 Hz sine as 10 peaks per second", async () => {
+    await page.selectOption("select.window", "2");
+    // Wait until the 2 s window is full (no empty columns at its start).
+    const series = await waitFor("a full 2 s window", async () => {
+      const s = await page.evaluate(() => window.eegd.live.series(0));
+      return s.length > 100 && s.every((v) => Number.isFinite(v)) ? s : null;
+    }, TIMEOUT);
+    const peaks = countPeaks(series);
+    assert.ok(peaks >= 19 && peaks <= 21, `expected ~20 peaks in 2 s, got ${peaks}`);
+  });
+
+  it("applies a live parameter from the form and shows it in /api/pipeline", async () => {
+    const field = '.stage[data-stage="synthetic"] .field[data-param="sine_hz"]';
+    await page.fill(`${field} input`, "12");
+    await page.press(`${field} input`, "Enter");
+    await page.waitForSelector(`${field} .msg.ok`, { timeout: TIMEOUT });
+    const view = (await eegd.api("/api/pipeline")).body;
+    assert.deepEqual(view.stages.synthetic.sine_hz, [12]);
+  });
+
+  it("shows an out-of-range value's error next to the field", async () => {
+    const field = '.stage[data-stage="synthetic"] .field[data-param="line_hz"]';
+    await page.fill(`${field} input`, "5000");
+    await page.press(`${field} input`, "Enter");
+    const msg = await page.waitForSelector(`${field} .msg.error`, { timeout: TIMEOUT });
+    assert.ok((await msg.textContent()).length > 0);
+    const view = (await eegd.api("/api/pipeline")).body;
+    assert.equal(view.stages.synthetic.line_hz, 50);
+  });
+
+  it("says when recording is not possible", async () => {
+    await page.click("button.start-session");
+    const msg = await page.waitForSelector(".session-msg.error", { timeout: TIMEOUT });
+    assert.match(await msg.textContent(), /not available|Not possible/);
+  });
+
+  it("shows a banner while eegd is down and recovers when it is back", async () => {
+    await eegd.stop();
+    await page.waitForSelector('#banner[data-state="unreachable"]', { state: "visible", timeout: TIMEOUT });
+    const before = await framesDrawn(page);
+    await eegd.start();
+    await page.waitForSelector("#banner", { state: "hidden", timeout: TIMEOUT });
+    await waitForMoreFrames(page, before);
+  });
+
+  it("renders the kiosk view without controls", async () => {
+    const kiosk = await browser.newPage({ viewport: { width: 800, height: 480 } });
+    await kiosk.goto(eegd.url + "/?kiosk=1");
+    await waitForMoreFrames(kiosk, 0);
+    assert.equal(await kiosk.$eval("body", (b) => b.classList.contains("kiosk")), true);
+    assert.equal(await kiosk.isVisible("#side"), false);
+    assert.equal(await kiosk.$$eval(".controls", (c) => c.length), 0);
+    await kiosk.close();
+  });
+});
+
+describe("eegd browser UI with a token", () => {
+  let eegd;
+  let browser;
+
+  before(async () => {
+    eegd = new Eegd(binary, PIPELINE, ["--token", "s3cret-token"], "0.0.0.0");
+    await eegd.start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await eegd?.stop();
+    eegd?.cleanup();
+  });
+
+  it("shows the token banner when the token is missing or wrong", async () => {
+    for (const cookie of [null, "wrong"]) {
+      const context = await browser.newContext();
+      if (cookie) await context.addCookies([{ name: "eegd_token", value: cookie, url: eegd.url }]);
+      const page = await context.newPage();
+      await page.goto(eegd.url + "/");
+      const banner = await page.waitForSelector('#banner[data-state="unauthorized"]', { state: "visible", timeout: TIMEOUT });
+      assert.match(await banner.textContent(), /token/);
+      await context.close();
+    }
+  });
+
+  it("works once the page was opened with the right token", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${eegd.url}/?token=s3cret-token`);
+    await waitForMoreFrames(page, 0);
+    assert.equal(await page.isVisible("#banner"), false);
+    await context.close();
+  });
+});
