@@ -50,12 +50,78 @@ export function decimateMinMax(ring: FrameRing, window: number, columns: number,
 }
 
 // Marks with 1 in `out` (length columns) the columns holding a frame that
-// follows a gap; `gaps` are absolute frame indices.
-export function gapColumns(gaps: readonly number[], ring: FrameRing, window: number, columns: number, out: Uint8Array): void {
-  const start = ring.total - window;
+// follows a gap; `gaps` are absolute frame indices, `start` is the first frame
+// of column 0 and each column spans `perColumn` frames.
+export function gapColumns(gaps: readonly number[], start: number, perColumn: number, columns: number, out: Uint8Array): void {
   out.fill(0);
   for (const f of gaps) {
-    if (f < start || f >= ring.total) continue;
-    out[Math.min(columns - 1, Math.floor(((f - start) * columns) / window))] = 1;
+    const col = Math.floor((f - start) / perColumn);
+    if (col >= 0 && col < columns) out[col] = 1;
+  }
+}
+
+// Decimation for a scrolling display at any window length: columns are
+// aligned to absolute frame indices (k frames each), so a column, once
+// complete, never changes and is computed only once. Each redraw then costs
+// the columns that are new since the last one instead of the whole window.
+export class ColumnCache {
+  private k = 0;
+  private slots = 0;
+  private tags = new Float64Array(0); // absolute column index held by each slot, -1: none
+  private values = new Float32Array(0); // slot x channels x {min, max}
+
+  // Like decimateMinMax (out laid out the same way) for about `window`
+  // frames: `columns` columns of round(window / columns) frames, the last
+  // one holding the newest frame. Returns the absolute index of the first
+  // frame shown (for placing gap markers).
+  fill(ring: FrameRing, window: number, columns: number, out: Float32Array): number {
+    const k = Math.max(1, Math.round(window / columns));
+    const { channels, total } = ring;
+    if (k !== this.k || this.slots < columns || this.values.length !== this.slots * channels * 2) this.reset(k, columns * 2, channels);
+    const lastCol = Math.floor(Math.max(0, total - 1) / k);
+    const firstCol = lastCol - columns + 1;
+    const oldest = Math.max(0, total - ring.capacity);
+    const one: FrameRing = { ...ring };
+    const tmp = new Float32Array(channels * 2);
+    for (let c = 0; c < columns; ++c) {
+      const abs = firstCol + c;
+      const a = abs * k;
+      const b = a + k;
+      const slot = ((abs % this.slots) + this.slots) % this.slots;
+      let src: Float32Array;
+      if (abs >= 0 && this.tags[slot] === abs) {
+        src = this.values.subarray(slot * channels * 2, (slot + 1) * channels * 2);
+      } else if (abs < 0 || a < oldest || a >= total) {
+        for (let ch = 0; ch < channels; ++ch) {
+          out[(ch * columns + c) * 2] = NaN;
+          out[(ch * columns + c) * 2 + 1] = NaN;
+        }
+        continue;
+      } else {
+        one.total = Math.min(b, total);
+        decimateMinMax(one, one.total - a, 1, tmp);
+        src = tmp;
+        if (b <= total) {
+          this.values.set(tmp, slot * channels * 2);
+          this.tags[slot] = abs;
+        }
+      }
+      for (let ch = 0; ch < channels; ++ch) {
+        out[(ch * columns + c) * 2] = src[ch * 2]!;
+        out[(ch * columns + c) * 2 + 1] = src[ch * 2 + 1]!;
+      }
+    }
+    return firstCol * k;
+  }
+
+  get framesPerColumn(): number {
+    return this.k;
+  }
+
+  private reset(k: number, slots: number, channels: number): void {
+    this.k = k;
+    this.slots = slots;
+    this.tags = new Float64Array(slots).fill(-1);
+    this.values = new Float32Array(slots * channels * 2);
   }
 }

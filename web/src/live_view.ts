@@ -6,7 +6,7 @@
 import { api } from "./api.js";
 import { h } from "./dom.js";
 import { StreamClient } from "./stream_client.js";
-import { drawTraces, plotColumns, type Frame, type ScaleMode } from "./trace_renderer.js";
+import { plotColumns, TraceRenderer, type Frame, type ScaleMode } from "./trace_renderer.js";
 import type { TopicInfo } from "./types.js";
 import type { WorkerStats } from "./stream_messages.js";
 
@@ -22,9 +22,11 @@ export class LiveView {
   private readonly pauseButton = h("button", { class: "pause", type: "button" }, "Pause");
   private readonly info = h("span", { class: "stream-info" });
   private readonly stream = new StreamClient();
+  private readonly renderer = new TraceRenderer(this.canvas);
   private paused = false;
   private frames = 0;
-  private last: Frame | null = null;
+  private last: Frame | null = null; // on screen
+  private next: Frame | null = null; // from the worker, drawn on the next animation frame
   onStats: (s: WorkerStats) => void = () => {};
 
   constructor(displayOnly: boolean) {
@@ -91,23 +93,28 @@ export class LiveView {
     if (this.last) this.draw(this.last);
   }
 
+  // Draws the newest reply in the animation frame and asks the worker for the
+  // next one at once, so the worker decimates while the page draws.
   private tick(): void {
     requestAnimationFrame(() => this.tick());
+    if (this.next) {
+      this.last = this.next;
+      this.next = null;
+      this.draw(this.last);
+      this.canvas.dataset.frames = String(++this.frames);
+    }
     if (this.stream.busy() || !this.stream.meta) return;
     void this.stream.columns(this.windowSeconds, plotColumns(this.canvas)).then((r) => {
       this.onStats(r.stats);
       this.canvas.dataset.drops = String(r.stats.droppedFrames);
       this.canvas.dataset.gaps = String(r.stats.gaps);
-      if (this.paused || r.total === 0) return;
-      this.last = r;
-      this.draw(r);
-      this.canvas.dataset.frames = String(++this.frames);
+      if (!this.paused && r.total > 0) this.next = r;
     });
   }
 
   private draw(f: Frame): void {
     const scale: ScaleMode =
       this.scaleMode.value === "auto" ? { kind: "auto" } : { kind: "common", uv: Math.max(1e-3, Number(this.scaleUv.value) || 100) };
-    drawTraces(this.canvas, f, this.stream.meta?.channels ?? [], scale);
+    this.renderer.draw(f, this.stream.meta?.channels ?? [], scale);
   }
 }

@@ -54,6 +54,7 @@ export class PipelinePanel {
     const shape = JSON.stringify(v.order.map((n) => [n, v.stages[n]?.type]));
     if (shape !== this.shape) {
       this.shape = shape;
+      if ([...this.presetSelect.options].some((o) => o.value === v.name)) this.presetSelect.value = v.name;
       this.build(v);
       this.onPipelineChanged();
       return;

@@ -3,7 +3,7 @@
 // a jump in first_frame is counted and marked, a restart of the stream (frame
 // index going back, new channel layout) is marked without being counted.
 
-import { decimateMinMax, gapColumns, type FrameRing } from "./decimate.js";
+import { ColumnCache, decimateMinMax, gapColumns, type FrameRing } from "./decimate.js";
 import type { Packet, TopicMeta } from "./wire.js";
 
 export interface StreamStats {
@@ -19,6 +19,7 @@ export class StreamBuffer {
   private ring: FrameRing = { data: new Float32Array(0), capacity: 0, channels: 0, total: 0 };
   private gaps: number[] = []; // absolute ring indices of frames that follow a gap
   private nextFrame = -1; // first_frame the next packet should carry; -1 before the first
+  private cache = new ColumnCache();
 
   constructor(private readonly seconds: number) {}
 
@@ -65,9 +66,15 @@ export class StreamBuffer {
     const minmax = new Float32Array(this.ring.channels * columns * 2);
     const gaps = new Uint8Array(columns);
     const w = Math.max(1, Math.min(window, this.ring.capacity));
-    if (this.ring.capacity > 0) {
+    if (this.ring.capacity === 0) return { minmax, gaps };
+    // Several frames per column: columns aligned to frame indices, computed
+    // once each. Fewer: every frame counts, recompute the (short) window.
+    if (w >= 2 * columns) {
+      const start = this.cache.fill(this.ring, w, columns, minmax);
+      gapColumns(this.gaps, start, this.cache.framesPerColumn, columns, gaps);
+    } else {
       decimateMinMax(this.ring, w, columns, minmax);
-      gapColumns(this.gaps, this.ring, w, columns, gaps);
+      gapColumns(this.gaps, this.ring.total - w, w / columns, columns, gaps);
     }
     return { minmax, gaps };
   }
@@ -92,5 +99,6 @@ export class StreamBuffer {
     this.ring = { data: new Float32Array(capacity * channels), capacity, channels, total: 0 };
     this.gaps = [];
     this.nextFrame = -1;
+    this.cache = new ColumnCache();
   }
 }

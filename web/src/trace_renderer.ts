@@ -1,9 +1,11 @@
-// Draws stacked traces from min/max columns on a 2D canvas: per column one
-// vertical stroke from min to max, joined to the next, so the cost per frame is
-// proportional to the pixel width, not to the sample rate. A hand-written
-// renderer rather than uPlot: the worker already reduces the data to one
-// min/max pair per pixel column, and uPlot would want per-sample x/y arrays
-// (one series per channel) and re-decimate them on the main thread.
+// Draws stacked traces from the worker's min/max columns: the traces are
+// rasterised into pixels (raster.ts), labels and gap markers are drawn on top
+// with the 2D context. A hand-written renderer rather than uPlot: the worker
+// already reduces the data to one min/max pair per pixel column, and uPlot
+// wants per-sample x/y arrays per series and strokes anti-aliased paths, which
+// costs tens of milliseconds per frame at 32 channels without a GPU.
+
+import { pixelColor, rasterColumns, type Lane } from "./raster.js";
 
 export type ScaleMode = { kind: "common"; uv: number } | { kind: "auto" };
 
@@ -15,39 +17,63 @@ export interface Frame {
 }
 
 const LABEL_PX = 64;
+const BACKGROUND = "#0d0f11";
+const TRACE = pixelColor("#8fe3c8");
+const LABEL = "#c9d1d9";
+const GAP = "#ff5252";
 
 export function plotColumns(canvas: HTMLCanvasElement): number {
   return Math.max(16, canvas.width - Math.round(LABEL_PX * (window.devicePixelRatio || 1)));
 }
 
-export function drawTraces(canvas: HTMLCanvasElement, f: Frame, names: readonly string[], scale: ScaleMode): void {
-  const ctx = canvas.getContext("2d");
-  if (!ctx) return;
-  const dpr = window.devicePixelRatio || 1;
-  const W = canvas.width;
-  const H = canvas.height;
-  const x0 = W - f.columns;
-  const styles = getComputedStyle(canvas);
-  ctx.fillStyle = styles.getPropertyValue("--plot-bg") || "#111";
-  ctx.fillRect(0, 0, W, H);
-  if (f.channels === 0) return;
+export class TraceRenderer {
+  private image: ImageData | null = null;
+  private pixels = new Uint32Array(0);
+  private background = new Uint32Array(0);
 
-  const lane = H / f.channels;
-  ctx.strokeStyle = styles.getPropertyValue("--gap") || "#e33";
-  ctx.lineWidth = Math.max(1, dpr);
-  ctx.beginPath();
-  for (let col = 0; col < f.columns; ++col) {
-    if (!f.gaps[col]) continue;
-    ctx.moveTo(x0 + col + 0.5, 0);
-    ctx.lineTo(x0 + col + 0.5, H);
+  constructor(private readonly canvas: HTMLCanvasElement) {}
+
+  draw(f: Frame, names: readonly string[], scale: ScaleMode): void {
+    const ctx = this.canvas.getContext("2d", { alpha: false });
+    if (!ctx) return;
+    const W = this.canvas.width;
+    const H = this.canvas.height;
+    if (!this.image || this.image.width !== W || this.image.height !== H) {
+      this.image = ctx.createImageData(W, H);
+      this.pixels = new Uint32Array(this.image.data.buffer);
+      this.background = new Uint32Array(W * H).fill(pixelColor(BACKGROUND));
+    }
+    this.pixels.set(this.background);
+    const x0 = W - f.columns;
+    const lane = H / Math.max(1, f.channels);
+    const lanes: Lane[] = [];
+    for (let ch = 0; ch < f.channels; ++ch) lanes.push(this.lane(f, ch, lane, scale));
+    rasterColumns(this.pixels, W, f.minmax, f.columns, x0, lanes, TRACE);
+    ctx.putImageData(this.image, 0, 0);
+
+    const dpr = window.devicePixelRatio || 1;
+    ctx.strokeStyle = GAP;
+    ctx.lineWidth = Math.max(1, dpr);
+    ctx.beginPath();
+    for (let col = 0; col < f.columns; ++col) {
+      if (!f.gaps[col]) continue;
+      ctx.moveTo(x0 + col + 0.5, 0);
+      ctx.lineTo(x0 + col + 0.5, H);
+    }
+    ctx.stroke();
+    // Labels as large as the lane allows, up to the page's own type size
+    // (larger in kiosk mode).
+    const maxPx = parseFloat(getComputedStyle(this.canvas).fontSize) || 14;
+    const fontPx = Math.round(Math.min(maxPx, Math.max(9, (lane * 0.45) / dpr)) * dpr);
+    ctx.font = `${fontPx}px system-ui, sans-serif`;
+    ctx.textBaseline = "middle";
+    ctx.fillStyle = LABEL;
+    for (let ch = 0; ch < f.channels; ++ch) ctx.fillText(names[ch] ?? `ch${ch + 1}`, 4 * dpr, lane * (ch + 0.5));
   }
-  ctx.stroke();
 
-  ctx.font = `${Math.round(Math.min(14, Math.max(9, lane * 0.45)) * dpr)}px system-ui, sans-serif`;
-  ctx.textBaseline = "middle";
-  const trace = styles.getPropertyValue("--trace") || "#8fd";
-  const label = styles.getPropertyValue("--label") || "#ccc";
-  for (let ch = 0; ch < f.channels; ++ch) {
+  // Each trace is centred on its own range (EEG carries large DC offsets);
+  // the scale is common (uV per half lane) or fits each channel's range.
+  private lane(f: Frame, ch: number, height: number, scale: ScaleMode): Lane {
     const base = ch * f.columns * 2;
     let lo = Infinity;
     let hi = -Infinity;
@@ -56,33 +82,9 @@ export function drawTraces(canvas: HTMLCanvasElement, f: Frame, names: readonly 
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    const yc = lane * (ch + 0.5);
-    ctx.fillStyle = label;
-    ctx.fillText(names[ch] ?? `ch${ch + 1}`, 4 * dpr, yc);
-    if (!(hi >= lo)) continue;
-    // Centre each trace on its own range (EEG carries large DC offsets); the
-    // scale is common (uV per half lane) or fits each channel's range.
-    const mid = (lo + hi) / 2;
-    const half = scale.kind === "common" ? scale.uv : Math.max((hi - lo) / 2, 1e-6);
-    const k = (lane * 0.45) / half;
-    ctx.strokeStyle = trace;
-    ctx.beginPath();
-    let pen = false;
-    for (let col = 0; col < f.columns; ++col) {
-      const mn = f.minmax[base + col * 2]!;
-      const mx = f.minmax[base + col * 2 + 1]!;
-      if (Number.isNaN(mn)) {
-        pen = false;
-        continue;
-      }
-      const x = x0 + col + 0.5;
-      const y1 = yc - (mn - mid) * k;
-      const y2 = yc - (mx - mid) * k;
-      if (pen) ctx.lineTo(x, y1);
-      else ctx.moveTo(x, y1);
-      ctx.lineTo(x, y2);
-      pen = true;
-    }
-    ctx.stroke();
+    const mid = hi >= lo ? (lo + hi) / 2 : 0;
+    const half = scale.kind === "common" ? scale.uv : hi > lo ? (hi - lo) / 2 : 1;
+    const top = Math.floor(height * ch);
+    return { center: height * (ch + 0.5), mid, pxPerUnit: (height * 0.45) / half, top, bottom: Math.min(this.canvas.height, Math.floor(height * (ch + 1))) - 1 };
   }
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { decimateMinMax, gapColumns, type FrameRing } from "../../src/decimate.js";
+import { ColumnCache, decimateMinMax, gapColumns, type FrameRing } from "../../src/decimate.js";
 
 // A ring of `channels` channels where frame f of channel c holds f * 10 + c.
 function ring(capacity: number, channels: number, total: number): FrameRing {
@@ -46,8 +46,30 @@ test("columns narrower than a frame repeat it; columns before the data are NaN",
 });
 
 test("gap markers land in the column of the frame after the gap", () => {
-  const r = ring(100, 1, 100);
   const cols = new Uint8Array(10);
-  gapColumns([55, 99, 5], r, 50, 10, cols); // window: frames 50..99; 5 is outside
+  gapColumns([55, 99, 5], 50, 5, 10, cols); // columns of 5 frames from frame 50; 5 is outside
   assert.deepEqual([...cols], [0, 1, 0, 0, 0, 0, 0, 0, 0, 1]);
+});
+
+test("the column cache gives each complete column the min and max of its frames", () => {
+  const cache = new ColumnCache();
+  const r = ring(1000, 3, 0);
+  const out = new Float32Array(3 * 20 * 2);
+  const one = new Float32Array(3 * 2);
+  // Frames arrive in packets; after each, every complete column must equal a
+  // fresh decimation of its own 10 frames, cached or not.
+  for (let total = 7; total <= 2000; total += 7) {
+    for (let f = total - 7; f < total; ++f) for (let c = 0; c < 3; ++c) r.data[(f % 1000) * 3 + c] = Math.sin(f * 0.1 + c) * 100;
+    r.total = total;
+    const start = cache.fill(r, 200, 20, out);
+    assert.equal(cache.framesPerColumn, 10);
+    assert.equal(start, Math.floor((total - 1) / 10) * 10 - 190);
+    for (let col = 0; col < 20; ++col) {
+      const a = start + col * 10;
+      if (a < 0 || a + 10 > total) continue;
+      decimateMinMax({ ...r, total: a + 10 }, 10, 1, one);
+      for (let ch = 0; ch < 3; ++ch)
+        for (let i = 0; i < 2; ++i) assert.equal(out[(ch * 20 + col) * 2 + i], one[ch * 2 + i], `total ${total} ch ${ch} col ${col}`);
+    }
+  }
 });
