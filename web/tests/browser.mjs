@@ -117,6 +117,24 @@ describe("eegd browser UI", () => {
     assert.equal(view.stages.synthetic.line_hz, 50);
   });
 
+  it("highlights the line of a YAML error and keeps the running pipeline", async () => {
+    await page.click(".yaml-details > summary");
+    await page.fill("textarea.yaml", "name: broken\nstages:\n  - synthetic: { chanels: 8 }\n");
+    await page.click("button.apply-yaml");
+    await page.waitForSelector('.yaml-editor[data-error-line="3"] .yaml-lines mark', { timeout: TIMEOUT });
+    assert.match(await page.textContent(".yaml-msg.error"), /^line 3/);
+    assert.equal((await eegd.api("/api/pipeline")).body.name, "browser_test");
+  });
+
+  it("loads a preset", async () => {
+    await page.selectOption("select.preset", "default");
+    await page.click("button.load-preset");
+    await waitFor("the default preset to run", async () => (await eegd.api("/api/pipeline")).body.name === "default", TIMEOUT);
+    await page.waitForSelector('.stage[data-stage="raw_out"]', { timeout: TIMEOUT });
+    const before = await framesDrawn(page);
+    await waitForMoreFrames(page, before);
+  });
+
   it("says when recording is not possible", async () => {
     await page.click("button.start-session");
     const msg = await page.waitForSelector(".session-msg.error", { timeout: TIMEOUT });
