@@ -25,20 +25,18 @@ const pipeline = kiosk ? null : new PipelinePanel();
 const recording = kiosk ? null : new RecordingPanel();
 if (pipeline && recording) byId("side").append(recording.el, pipeline.el);
 
-// Topics, stage types and sessions are read once the daemon answers, and again
-// after it comes back or the pipeline changes (it may publish other topics).
-let loaded = false;
-function loadTopics(): void {
-  void live.loadTopics().catch(() => (loaded = false));
-  void bands.loadTopics().catch(() => (loaded = false));
-}
-connection.onStatus(() => {
-  if (loaded) return;
-  loaded = true;
-  loadTopics();
+// Topics are read once the daemon answers, and again whenever the pipeline
+// changes (a preset, a restart, the daemon coming back): it may publish other
+// topics. Every page sees such changes through the status poll, kiosks included.
+let pipelineSeen = "";
+connection.onStatus((s) => {
+  const seen = `${s.pipeline.name}|${s.pipeline.state}`;
+  if (seen === pipelineSeen) return;
+  pipelineSeen = seen;
+  void live.loadTopics().catch(() => (pipelineSeen = ""));
+  void bands.loadTopics().catch(() => (pipelineSeen = ""));
 });
-connection.onReconnect(() => (loaded = false));
-if (pipeline) pipeline.onPipelineChanged = loadTopics;
+connection.onReconnect(() => (pipelineSeen = ""));
 
 let panelsStarted = false;
 connection.onStatus(() => {

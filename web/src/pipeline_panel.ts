@@ -23,7 +23,6 @@ export class PipelinePanel {
   private view: PipelineView | null = null;
   private fields = new Map<string, ParamField>(); // "stage/param"
   private shape = "";
-  onPipelineChanged: () => void = () => {};
 
   constructor() {
     const load = h("button", { type: "button", class: "load-preset", onclick: () => void this.loadPreset() }, "Load preset");
@@ -56,7 +55,6 @@ export class PipelinePanel {
       this.shape = shape;
       if ([...this.presetSelect.options].some((o) => o.value === v.name)) this.presetSelect.value = v.name;
       this.build(v);
-      this.onPipelineChanged();
       return;
     }
     for (const [key, f] of this.fields) {
@@ -118,7 +116,6 @@ export class PipelinePanel {
       await api("POST", path);
       this.actionMsg.className = "msg action-msg ok";
       this.actionMsg.textContent = done;
-      this.onPipelineChanged();
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       this.actionMsg.className = "msg action-msg error";

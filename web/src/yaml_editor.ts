@@ -6,12 +6,13 @@ import { h } from "./dom.js";
 
 export class YamlEditor {
   readonly el: HTMLElement;
-  readonly textarea = h("textarea", { class: "yaml", spellcheck: false, "aria-label": "pipeline YAML" });
+  readonly textarea = h("textarea", { class: "yaml", "aria-label": "pipeline YAML" });
   private readonly overlay = h("div", { class: "yaml-lines", "aria-hidden": "true" });
   private readonly msg = h("div", { class: "msg yaml-msg" });
   private errorLine = 0;
 
   constructor(reload: () => string) {
+    this.textarea.spellcheck = false;
     this.textarea.addEventListener("scroll", () => (this.overlay.scrollTop = this.textarea.scrollTop));
     this.textarea.addEventListener("input", () => this.mark(0));
     const apply = h("button", { type: "button", class: "apply-yaml", onclick: () => void this.apply() }, "Apply YAML");
