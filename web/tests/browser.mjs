@@ -2,7 +2,7 @@
 // playwright-core. Usage: node tests/browser.mjs path/to/eegd
 // Exits 77 (skipped, for CTest) when /usr/bin/chromium is missing.
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -31,6 +31,20 @@ stages:
   - websocket_sink: { name: eeg_out, topic: eeg }
 `;
 const TIMEOUT = 20000;
+
+// Stage types this eegd has: band powers and recording are built separately,
+// and their tests run once they are there.
+async function stageTypes() {
+  const probe = new Eegd(binary, PIPELINE);
+  try {
+    await probe.start();
+    return new Set((await probe.api("/api/stages")).body.map((t) => t.name));
+  } finally {
+    await probe.stop();
+    probe.cleanup();
+  }
+}
+const types = await stageTypes();
 
 // Frames the live view has drawn (a canvas attribute the page keeps).
 const framesDrawn = (page) => page.$eval("canvas.traces", (c) => Number(c.dataset.frames));
@@ -158,6 +172,95 @@ describe("eegd browser UI", () => {
     assert.equal(await kiosk.isVisible("#side"), false);
     assert.equal(await kiosk.$$eval(".controls", (c) => c.length), 0);
     await kiosk.close();
+  });
+});
+
+// Runs once the daemon has a band_power stage (built separately); until then
+// it is reported as skipped. Its output channels must be named as bands.ts
+// expects ("<channel>.<band>.abs|rel").
+describe("eegd browser UI band powers", () => {
+  let eegd;
+  let browser;
+  const hasBandPower = types.has("band_power");
+
+  before(async () => {
+    if (!hasBandPower) return;
+    eegd = new Eegd(binary, `name: bands_test
+stages:
+  - synthetic: { channels: 4, rate: 250, batch: 8, sine_hz: [10], sine_uv: [50], noise_uv: 1, line_uv: 0 }
+  - to_voltage: {}
+  - websocket_sink: { name: eeg_out, topic: eeg }
+  - band_power: { inputs: to_voltage }
+  - websocket_sink: { name: bands_out, topic: bands }
+`);
+    await eegd.start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await eegd?.stop();
+    eegd?.cleanup();
+  });
+
+  it("shows alpha dominant for a 10 Hz input", async (t) => {
+    if (!hasBandPower) return t.skip("this eegd has no band_power stage yet");
+    for (const path of ["/", "/?kiosk=1"]) {
+      const page = await browser.newPage();
+      await page.goto(eegd.url + path);
+      await waitFor("band bars for 4 channels", async () => (await page.$$(".band-channel")).length === 4, TIMEOUT);
+      await waitFor("alpha dominant on every channel", () =>
+        page.$$eval(".band-channel", (els) => els.every((e) => e.dataset.dominant === "alpha")), TIMEOUT);
+      await page.close();
+    }
+  });
+});
+
+// Runs once the daemon has the sessions API and a recorder stage (built
+// separately); until then it is reported as skipped.
+describe("eegd browser UI recording", () => {
+  let eegd;
+  let browser;
+  const hasRecorder = types.has("recorder");
+
+  before(async () => {
+    if (!hasRecorder) return;
+    eegd = new Eegd(binary, `name: recording_test
+stages:
+  - synthetic: { channels: 4, rate: 250, batch: 8 }
+  - to_voltage: {}
+  - websocket_sink: { name: eeg_out, topic: eeg }
+  - recorder: { inputs: to_voltage, format: bdf }
+`);
+    await eegd.start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await eegd?.stop();
+    eegd?.cleanup();
+  });
+
+  it("starts a session, adds a marker with the m key, stops it and lists it", async (t) => {
+    if (!hasRecorder) return t.skip("this eegd has no recorder stage yet");
+    const page = await browser.newPage();
+    await page.goto(eegd.url + "/");
+    await page.fill("input.participant", "p01");
+    await page.click("button.start-session");
+    await page.waitForSelector('.recording[data-recording="true"]', { timeout: TIMEOUT });
+    await page.click("canvas.traces"); // focus off the inputs, so m is a marker
+    await page.keyboard.press("m");
+    await page.waitForSelector(".session-msg.ok >> text=/marker 1/", { timeout: TIMEOUT });
+    await page.click("button.stop-session");
+    await page.waitForSelector('.recording[data-recording="false"]', { timeout: TIMEOUT });
+    const dirs = await waitFor("the session folder", () => {
+      const d = join(eegd.dir, "state", "sessions");
+      return existsSync(d) && readdirSync(d).filter((n) => n.endsWith("-p01")).length === 1 ? readdirSync(d) : null;
+    }, TIMEOUT);
+    assert.ok(dirs.length >= 1);
+    await page.waitForSelector("table.sessions tbody tr", { timeout: TIMEOUT });
+    await page.close();
   });
 });
 
