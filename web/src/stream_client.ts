@@ -8,8 +8,11 @@ import type { TopicMeta } from "./wire.js";
 
 type Reply = Extract<FromWorker, { id: number }>;
 
+// The worker script's content-hashed name, set by build.mjs.
+declare const STREAM_WORKER_URL: string;
+
 export class StreamClient {
-  private readonly worker = new Worker("stream_worker.js");
+  private readonly worker = new Worker(new URL(STREAM_WORKER_URL, location.href));
   private nextId = 1;
   private pending = new Map<number, (r: Reply) => void>();
   meta: TopicMeta | null = null;
