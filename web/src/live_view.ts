@@ -54,7 +54,10 @@ export class LiveView {
     const current = this.topicSelect.value;
     this.topicSelect.replaceChildren(...topics.map((t) => h("option", { value: t.topic }, `${t.topic} (${t.channels} ch, ${t.rate_hz} Hz)`)));
     const pick = [preferred, current, "eeg"].find((n) => n && topics.some((t) => t.topic === n)) ?? topics[0]?.topic;
-    if (!pick) return;
+    if (!pick) {
+      this.info.textContent = "this pipeline publishes no time series (add a websocket_sink)";
+      return;
+    }
     this.topicSelect.value = pick;
     if (pick !== current || !this.stream.meta) this.subscribe(pick);
   }
