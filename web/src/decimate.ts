@@ -70,12 +70,12 @@ export class ColumnCache {
   private tags = new Float64Array(0); // absolute column index held by each slot, -1: none
   private values = new Float32Array(0); // slot x channels x {min, max}
 
-  // Like decimateMinMax (out laid out the same way) for at most `window`
-  // frames: `columns` columns of floor(window / columns) frames, the last
+  // Like decimateMinMax (out laid out the same way) for about `window`
+  // frames: `columns` columns of round(window / columns) frames, the last
   // one holding the newest frame. Returns the absolute index of the first
   // frame shown (for placing gap markers).
   fill(ring: FrameRing, window: number, columns: number, out: Float32Array): number {
-    const k = Math.max(1, Math.floor(window / columns));
+    const k = Math.max(1, Math.round(window / columns));
     const { channels, total } = ring;
     if (k !== this.k || this.slots < columns || this.values.length !== this.slots * channels * 2) this.reset(k, columns * 2, channels);
     const lastCol = Math.floor(Math.max(0, total - 1) / k);

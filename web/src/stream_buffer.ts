@@ -62,21 +62,28 @@ export class StreamBuffer {
 
   // The `window` newest frames as min/max per column, per channel, and the
   // columns that follow a gap.
-  columns(window: number, columns: number): { minmax: Float32Array; gaps: Uint8Array } {
+  // `start` is the frame index at the left edge of column 0 and `perColumn`
+  // the frames each column spans, for placing time marks.
+  columns(window: number, columns: number): { minmax: Float32Array; gaps: Uint8Array; start: number; perColumn: number } {
     const minmax = new Float32Array(this.ring.channels * columns * 2);
     const gaps = new Uint8Array(columns);
     const w = Math.max(1, Math.min(window, this.ring.capacity));
-    if (this.ring.capacity === 0) return { minmax, gaps };
-    // Several frames per column: columns aligned to frame indices, computed
-    // once each. Fewer: every frame counts, recompute the (short) window.
-    if (w >= 2 * columns) {
-      const start = this.cache.fill(this.ring, w, columns, minmax);
-      gapColumns(this.gaps, start, this.cache.framesPerColumn, columns, gaps);
+    if (this.ring.capacity === 0) return { minmax, gaps, start: 0, perColumn: 1 };
+    // Many frames per column: columns aligned to frame indices, computed once
+    // each (rounding makes the window shown off by at most 1/16). Fewer:
+    // recompute the window exactly, it is short.
+    let start: number;
+    let perColumn: number;
+    if (w >= 8 * columns) {
+      start = this.cache.fill(this.ring, w, columns, minmax);
+      perColumn = this.cache.framesPerColumn;
     } else {
       decimateMinMax(this.ring, w, columns, minmax);
-      gapColumns(this.gaps, this.ring.total - w, w / columns, columns, gaps);
+      start = this.ring.total - w;
+      perColumn = w / columns;
     }
-    return { minmax, gaps };
+    gapColumns(this.gaps, start, perColumn, columns, gaps);
+    return { minmax, gaps, start, perColumn };
   }
 
   // The newest frame, one value per channel (band powers and other features).
@@ -95,7 +102,8 @@ export class StreamBuffer {
   }
 
   private resize(channels: number, rateHz: number): void {
-    const capacity = Math.max(1, Math.ceil(this.seconds * Math.max(rateHz, 1)));
+    // Room for the longest window plus what rounding columns may add to it.
+    const capacity = Math.max(1, Math.ceil(this.seconds * Math.max(rateHz, 1) * 1.07));
     this.ring = { data: new Float32Array(capacity * channels), capacity, channels, total: 0 };
     this.gaps = [];
     this.nextFrame = -1;

@@ -24,5 +24,8 @@ export type FromWorker =
       channels: number;
       stats: WorkerStats;
       total: number;
+      start: number; // frame index at the left edge of column 0
+      perColumn: number; // frames per column
+      rateHz: number;
     }
   | { type: "latest"; id: number; values: Float32Array | null; stats: WorkerStats };

@@ -67,10 +67,10 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
     connect();
   } else if (m.type === "columns") {
     const window = Math.round(m.seconds * buffer.rateHz);
-    const { minmax, gaps } = buffer.columns(window, m.columns);
+    const { minmax, gaps, start, perColumn } = buffer.columns(window, m.columns);
     post(
       { type: "columns", id: m.id, minmax, gaps, columns: m.columns, channels: buffer.meta?.channels.length ?? 0,
-        stats: { ...buffer.stats, decodeErrors }, total: buffer.total },
+        stats: { ...buffer.stats, decodeErrors }, total: buffer.total, start, perColumn, rateHz: buffer.rateHz },
       [minmax.buffer, gaps.buffer],
     );
   } else if (m.type === "latest") {

@@ -14,6 +14,9 @@ export interface Frame {
   gaps: Uint8Array; // 1 where a column follows a gap
   columns: number;
   channels: number;
+  start: number; // frame index at the left edge of column 0
+  perColumn: number; // frames per column
+  rateHz: number;
 }
 
 const LABEL_PX = 64;
@@ -21,6 +24,7 @@ const BACKGROUND = "#0d0f11";
 const TRACE = pixelColor("#8fe3c8");
 const LABEL = "#c9d1d9";
 const GAP = "#ff5252";
+const GRID = pixelColor("#262c32");
 
 export function plotColumns(canvas: HTMLCanvasElement): number {
   return Math.max(16, canvas.width - Math.round(LABEL_PX * (window.devicePixelRatio || 1)));
@@ -48,6 +52,17 @@ export class TraceRenderer {
     const lane = H / Math.max(1, f.channels);
     const lanes: Lane[] = [];
     for (let ch = 0; ch < f.channels; ++ch) lanes.push(this.lane(f, ch, lane, scale));
+    // A faint line at every whole second of stream time, under the traces;
+    // the grid scrolls with the data.
+    if (f.rateHz > 0) {
+      const first = Math.ceil(Math.max(0, f.start) / f.rateHz);
+      const last = (f.start + f.columns * f.perColumn) / f.rateHz;
+      for (let s = first; s <= last; ++s) {
+        const x = Math.round(x0 + (s * f.rateHz - f.start) / f.perColumn);
+        if (x < x0 || x >= W) continue;
+        for (let y = 0; y < H; ++y) this.pixels[y * W + x] = GRID;
+      }
+    }
     rasterColumns(this.pixels, W, f.minmax, f.columns, x0, lanes, TRACE);
     ctx.putImageData(this.image, 0, 0);
 
