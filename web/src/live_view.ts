@@ -36,8 +36,12 @@ export class LiveView {
     this.pauseButton.addEventListener("click", () => this.setPaused(!this.paused));
     this.topicSelect.addEventListener("change", () => this.subscribe(this.topicSelect.value));
     this.stream.onMeta = (m) => {
-      this.info.textContent = `${m.channels.length} ch @ ${m.rate_hz} Hz`;
+      this.info.textContent = `${m.channels.length} ch @ ${m.rate_hz} Hz · grid 1 s`;
       this.canvas.dataset.channels = m.channels.join(",");
+    };
+    this.stream.onState = (connected, reason) => {
+      if (!connected) this.info.textContent = `stream: ${reason}`;
+      else if (this.stream.meta) this.stream.onMeta(this.stream.meta);
     };
     const controls = h("div", { class: "controls" },
       h("label", {}, "Topic ", this.topicSelect), h("label", {}, "Window ", this.windowSelect),
@@ -47,9 +51,9 @@ export class LiveView {
     requestAnimationFrame(() => this.tick());
   }
 
-  // Fills the topic list (time series only) and subscribes to `preferred`, the
-  // current choice, or the first series topic.
-  async loadTopics(preferred?: string): Promise<void> {
+  // Fills the topic list (time series only) and subscribes to `preferred`
+  // (the page's ?topic=), the current choice, "eeg", or the first one.
+  async loadTopics(preferred: string | null): Promise<void> {
     const topics = (await api<TopicInfo[]>("GET", "/api/topics")).filter((t) => t.active && t.kind !== "float32_features");
     const current = this.topicSelect.value;
     this.topicSelect.replaceChildren(...topics.map((t) => h("option", { value: t.topic }, `${t.topic} (${t.channels} ch, ${t.rate_hz} Hz)`)));

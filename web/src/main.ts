@@ -1,6 +1,7 @@
 // The page: status bar, live traces, band powers and the control panels, wired
 // to one connection monitor. ?kiosk=1 keeps only the display (large type, no
-// controls) for a wall screen or a Pi's 7-inch panel.
+// controls) for a wall screen or a Pi's 7-inch panel; ?topic=NAME picks the
+// stream the live view shows first.
 
 import { BandsView } from "./bands_view.js";
 import { Connection } from "./connection.js";
@@ -10,7 +11,8 @@ import { PipelinePanel } from "./pipeline_panel.js";
 import { RecordingPanel } from "./recording_panel.js";
 import { StatusBar } from "./status_bar.js";
 
-const kiosk = new URLSearchParams(location.search).get("kiosk") === "1";
+const query = new URLSearchParams(location.search);
+const kiosk = query.get("kiosk") === "1";
 document.body.classList.toggle("kiosk", kiosk);
 
 const connection = new Connection(byId("banner"));
@@ -18,7 +20,7 @@ const status = new StatusBar(byId("status"));
 const live = new LiveView(kiosk);
 const bands = new BandsView();
 byId("main").append(live.el, bands.el);
-live.onStats = (s) => status.setOwnDrops(s.droppedFrames, s.gaps);
+live.onStats = (s) => status.setOwnDrops(s.droppedFrames, s.gaps, s.decodeErrors);
 connection.onStatus((s) => status.update(s));
 
 const pipeline = kiosk ? null : new PipelinePanel();
@@ -33,7 +35,7 @@ connection.onStatus((s) => {
   const seen = `${s.pipeline.name}|${s.pipeline.state}`;
   if (seen === pipelineSeen) return;
   pipelineSeen = seen;
-  void live.loadTopics().catch(() => (pipelineSeen = ""));
+  void live.loadTopics(query.get("topic")).catch(() => (pipelineSeen = ""));
   void bands.loadTopics().catch(() => (pipelineSeen = ""));
 });
 connection.onReconnect(() => (pipelineSeen = ""));

@@ -22,8 +22,8 @@ export class StatusBar {
     this.set("version", `eegd ${s.version}`);
   }
 
-  setOwnDrops(frames: number, gaps: number): void {
-    this.set("own-drops", `${frames} frames, ${gaps} gaps`);
+  setOwnDrops(frames: number, gaps: number, undecodable: number): void {
+    this.set("own-drops", `${frames} frames, ${gaps} gaps${undecodable ? `, ${undecodable} undecodable` : ""}`);
   }
 
   private set(key: string, text: string): void {

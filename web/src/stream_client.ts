@@ -16,9 +16,9 @@ export class StreamClient {
   private nextId = 1;
   private pending = new Map<number, (r: Reply) => void>();
   meta: TopicMeta | null = null;
-  connected = false;
-  reason = "";
   onMeta: (m: TopicMeta) => void = () => {};
+  // The data socket opened, or closed with a reason (eegd gone, unknown topic).
+  onState: (connected: boolean, reason: string) => void = () => {};
 
   constructor() {
     this.worker.onmessage = (ev: MessageEvent<FromWorker>) => {
@@ -27,8 +27,7 @@ export class StreamClient {
         this.meta = m.meta;
         this.onMeta(m.meta);
       } else if (m.type === "state") {
-        this.connected = m.connected;
-        this.reason = m.reason;
+        this.onState(m.connected, m.reason);
       } else {
         const done = this.pending.get(m.id);
         this.pending.delete(m.id);
