@@ -26,15 +26,16 @@ export class BandsView {
     setInterval(() => void this.refresh(), REFRESH_MS);
   }
 
-  // Finds the band-power topic among the features topics (the first whose
-  // channel names parse as bands) and subscribes to it.
+  // Subscribes to the band-power topic: among the features topics, one whose
+  // name mentions bands, else the first. Its channel names (which arrive
+  // with the stream) must parse as bands, else the panel says so.
   async loadTopics(): Promise<void> {
     const features = (await api<TopicInfo[]>("GET", "/api/topics")).filter((t) => t.active && t.kind === "float32_features");
     if (features.some((t) => t.topic === this.topic)) return;
     this.topic = "";
     this.layout = null;
     this.el.hidden = features.length === 0;
-    const candidate = features[0];
+    const candidate = features.find((t) => /band/i.test(t.topic)) ?? features[0];
     if (!candidate) return;
     this.stream ??= new StreamClient();
     this.stream.onMeta = (m) => {
