@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Eegd, waitFor } from "./eegd_process.mjs";
+import { FakeBandStream } from "./fake_band_stream.mjs";
 
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 if (!existsSync(CHROMIUM)) {
@@ -172,6 +173,40 @@ describe("eegd browser UI", () => {
     assert.equal(await kiosk.isVisible("#side"), false);
     assert.equal(await kiosk.$$eval(".controls", (c) => c.length), 0);
     await kiosk.close();
+  });
+});
+
+describe("eegd browser UI band powers from a band-power stream", () => {
+  let fake;
+  let browser;
+
+  before(async () => {
+    fake = new FakeBandStream(webRoot, ["Fp1", "Fp2", "O1", "O2"]);
+    await fake.start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await fake?.stop();
+  });
+
+  it("groups channels by band and shows the dominant one, relative and absolute, in kiosk mode too", async () => {
+    for (const path of ["/", "/?kiosk=1"]) {
+      const page = await browser.newPage();
+      await page.goto(fake.url + path);
+      await waitFor("alpha dominant on 4 channels", () =>
+        page.$$eval(".band-channel", (els) => els.length === 4 && els.every((e) => e.dataset.dominant === "alpha")), TIMEOUT);
+      const names = await page.$$eval(".band-channel", (els) => els.map((e) => e.dataset.channel));
+      assert.deepEqual(names, ["Fp1", "Fp2", "O1", "O2"]);
+      if (path === "/") {
+        await page.selectOption("select.band-measure", "abs");
+        // Absolute bars share the largest value on screen: alpha fills its lane.
+        await waitFor("absolute alpha at full height", () =>
+          page.$eval('.band-channel[data-channel="O1"] .band-bar[data-band="alpha"]', (e) => e.style.height === "100%"), TIMEOUT);
+      }
+      await page.close();
+    }
   });
 });
 
