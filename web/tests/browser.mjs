@@ -165,6 +165,15 @@ describe("eegd browser UI", () => {
     await waitForMoreFrames(page, before);
   });
 
+  it("counts and marks frames the source lost", async () => {
+    const lossy = PIPELINE.replace("line_uv: 0,", "line_uv: 0, drop_every: 5,");
+    const res = await fetch(`${eegd.url}/api/pipeline/start`, { method: "POST", body: lossy });
+    assert.equal(res.status, 200, await res.text());
+    await waitFor("dropped frames counted", () => page.$eval("canvas.traces", (c) => Number(c.dataset.drops) > 0), TIMEOUT);
+    assert.ok(Number(await page.$eval("canvas.traces", (c) => c.dataset.gaps)) > 0);
+    await waitFor("the status bar to say so", async () => !/^0 frames/.test(await page.textContent('[data-key="own-drops"] .v')), TIMEOUT);
+  });
+
   it("renders the kiosk view without controls", async () => {
     const kiosk = await browser.newPage({ viewport: { width: 800, height: 480 } });
     await kiosk.goto(eegd.url + "/?kiosk=1");
