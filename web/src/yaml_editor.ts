@@ -16,7 +16,7 @@ export class YamlEditor {
     this.textarea.addEventListener("scroll", () => (this.overlay.scrollTop = this.textarea.scrollTop));
     this.textarea.addEventListener("input", () => this.mark(0));
     const apply = h("button", { type: "button", class: "apply-yaml", onclick: () => void this.apply() }, "Apply YAML");
-    const load = h("button", { type: "button", onclick: () => this.setText(reload()) }, "Load running pipeline");
+    const load = h("button", { type: "button", class: "load-yaml", onclick: () => this.setText(reload()) }, "Load running pipeline");
     this.el = h("div", { class: "yaml-editor" },
       h("div", { class: "yaml-wrap" }, this.overlay, this.textarea), h("div", { class: "row" }, apply, load), this.msg);
   }

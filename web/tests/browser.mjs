@@ -141,6 +141,17 @@ describe("eegd browser UI", () => {
     assert.equal((await eegd.api("/api/pipeline")).body.name, "browser_test");
   });
 
+  it("writes the running pipeline as YAML that eegd accepts back", async () => {
+    await page.click("button.load-yaml");
+    assert.match(await page.inputValue("textarea.yaml"), /sine_hz: \[12\]/);
+    await page.click("button.apply-yaml");
+    await page.waitForSelector(".yaml-msg.ok", { timeout: TIMEOUT });
+    const view = (await eegd.api("/api/pipeline")).body;
+    assert.equal(view.name, "browser_test");
+    assert.deepEqual(view.stages.synthetic.sine_hz, [12]);
+    assert.deepEqual(view.stages.synthetic.channel_names, CHANNELS);
+  });
+
   it("loads a preset", async () => {
     await page.selectOption("select.preset", "default");
     await page.click("button.load-preset");
