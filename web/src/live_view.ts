@@ -63,7 +63,7 @@ export class LiveView {
       return;
     }
     this.topicSelect.value = pick;
-    if (pick !== current || !this.stream.meta) this.subscribe(pick);
+    if (pick !== this.canvas.dataset.topic) this.subscribe(pick);
   }
 
   // The last redraw's column midpoints of one channel (a test and debugging hook).

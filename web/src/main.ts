@@ -31,14 +31,20 @@ if (pipeline && recording) byId("side").append(recording.el, pipeline.el);
 // changes (a preset, a restart, the daemon coming back): it may publish other
 // topics. Every page sees such changes through the status poll, kiosks included.
 let pipelineSeen = "";
+function loadTopics(): void {
+  void live.loadTopics(query.get("topic")).catch(() => (pipelineSeen = ""));
+  void bands.loadTopics().catch(() => (pipelineSeen = ""));
+}
 connection.onStatus((s) => {
   const seen = `${s.pipeline.name}|${s.pipeline.state}`;
   if (seen === pipelineSeen) return;
   pipelineSeen = seen;
-  void live.loadTopics(query.get("topic")).catch(() => (pipelineSeen = ""));
-  void bands.loadTopics().catch(() => (pipelineSeen = ""));
+  loadTopics();
 });
 connection.onReconnect(() => (pipelineSeen = ""));
+// A head start, not waiting for the first status: traces should appear as
+// soon as possible (reading the topics again later changes nothing).
+loadTopics();
 
 let panelsStarted = false;
 connection.onStatus(() => {

@@ -1,5 +1,5 @@
-// Redraw benchmark: the live view on 32 channels at 4000 S/s. Reports frames
-// per second drawn, the page's main-thread busy fraction (Chromium's
+// Redraw benchmark: the live view on 32 channels at 4000 S/s. Reports how
+// soon the first traces appear, frames per second drawn, the page's main-thread busy fraction (Chromium's
 // Performance.getMetrics TaskDuration over wall time) and frames missed.
 // Usage: node tests/bench.mjs path/to/eegd [seconds]
 import { dirname, join } from "node:path";
@@ -23,8 +23,11 @@ try {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Performance.enable");
+  const opened = performance.now();
   await page.goto(eegd.url + "/");
   const frames = () => page.$eval("canvas.traces", (c) => Number(c.dataset.frames));
+  await waitFor("the first traces", async () => (await frames()) > 0, 20000);
+  console.log(`first traces ${Math.round(performance.now() - opened)} ms after opening the page`);
   const metric = async (name) => (await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === name).value;
   for (const window of ["5", "30"]) {
     await page.selectOption("select.window", window);
