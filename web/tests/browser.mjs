@@ -122,6 +122,17 @@ describe("eegd browser UI", () => {
     assert.deepEqual(view.stages.synthetic.sine_hz, [12]);
   });
 
+  it("offers a restart for a parameter that is not live, and applies it with one", async () => {
+    const field = '.stage[data-stage="synthetic"] .field[data-param="batch"]';
+    await page.fill(`${field} input`, "16");
+    await page.press(`${field} input`, "Enter");
+    await page.click(`${field} button.restart-apply`, { timeout: TIMEOUT });
+    await page.waitForSelector(`${field} .msg.ok`, { timeout: TIMEOUT });
+    assert.equal((await eegd.api("/api/pipeline")).body.stages.synthetic.batch, 16);
+    const before = await framesDrawn(page);
+    await waitForMoreFrames(page, before);
+  });
+
   it("shows an out-of-range value's error next to the field", async () => {
     const field = '.stage[data-stage="synthetic"] .field[data-param="line_hz"]';
     await page.fill(`${field} input`, "5000");
