@@ -101,7 +101,9 @@ export class PipelinePanel {
       return f.show(r.error ?? "restart needed", "error", button);
     }
     if (r.status === 409 && r.by) return f.show(`locked by ${r.by}: not changed`, "error");
-    f.show(r.error ?? `failed (${r.status})`, "error");
+    // The field keeps what was typed, so say what the pipeline still runs with.
+    const current = this.view?.stages[stage]?.[f.info.name];
+    f.show(`${r.error ?? `failed (${r.status})`}${current === undefined ? "" : ` (still ${JSON.stringify(current)})`}`, "error");
   }
 
   private async loadPreset(): Promise<void> {
