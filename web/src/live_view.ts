@@ -14,7 +14,7 @@ const WINDOWS_S = [2, 5, 10, 20, 30];
 
 export class LiveView {
   readonly el: HTMLElement;
-  private readonly canvas = h("canvas", { class: "traces", "data-frames": "0", "data-drops": "0" });
+  private readonly canvas = h("canvas", { class: "traces", role: "img", "aria-label": "live EEG traces", "data-frames": "0", "data-drops": "0" });
   private readonly topicSelect = h("select", { class: "topic", "aria-label": "topic" });
   private readonly windowSelect = h("select", { class: "window", "aria-label": "time window" });
   private readonly scaleMode = h("select", { class: "scale-mode", "aria-label": "scale" });
