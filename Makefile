@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 PIPELINE ?= configs/pipelines/default.yaml
 FUZZ_SECONDS ?= 20
 
-.PHONY: deps build run test test-release test-asan test-tsan test-fuzz bench docs clean
+.PHONY: deps build web run test test-release test-asan test-tsan test-fuzz bench docs clean
 
 deps:
 	@scripts/deps.sh
@@ -12,6 +12,11 @@ deps:
 build: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
+	@$(MAKE) --no-print-directory web
+
+# The browser UI (web/dist, served by eegd at /); scripts/deps.sh ran npm ci.
+web: deps
+	@cd web && npm run --silent build
 
 run: build
 	@build/release/eegd serve --pipeline $(PIPELINE)

@@ -97,6 +97,11 @@ std::optional<response> check_access(const access_policy& policy, const request&
     return res;
   }
   if (bearer_or_cookie_matches(req, policy.token)) return std::nullopt;
+  // The browser UI's files hold no data and no secrets; serving them without
+  // the token lets the page load and tell the user the token is missing or
+  // wrong instead of showing a bare 401.
+  if (read_only && !websocket_upgrade && !t.path.starts_with("/api/") && !t.path.starts_with("/ws/") && t.path != "/metrics")
+    return std::nullopt;
   if (policy.public_read && read_only && (!websocket_upgrade || t.path == "/ws/data")) return std::nullopt;
   response res = error_response(req, http::status::unauthorized,
                                 "this daemon needs its token: Authorization: Bearer TOKEN, or open /?token=TOKEN once");

@@ -5,7 +5,8 @@
 // come from a page the daemon served (defeats cross-site WebSocket hijacking);
 // programs that send no Origin are allowed. When the daemon listens beyond
 // loopback, a token is required as well (Bearer header or the eegd_token cookie
-// that visiting /?token=... sets), except for reads under --public-read.
+// that visiting /?token=... sets), except for reads under --public-read and for
+// the browser UI's static files (GET outside /api/, /ws/ and /metrics).
 
 #include <optional>
 #include <string>
