@@ -202,6 +202,9 @@ result<std::string> encode_header(const edf_header& h) {
 
 result<std::size_t> header_size(std::span<const char> b) {
   if (b.size() < 256) return error{"the file is shorter than the 256-byte EDF/BDF header (" + std::to_string(b.size()) + " bytes)", {}};
+  const std::string_view version(b.data(), 8);
+  if (!(static_cast<unsigned char>(version[0]) == 0xFF && version.substr(1) == "BIOSEMI") && trim(version) != "0")
+    return field_error("version", 0, "expected '0' (EDF) or 0xFF 'BIOSEMI' (BDF), got " + quoted(version));
   field_reader r(b);
   auto ns = r.integer("number of signals", 252, 4);
   if (!ns) return ns.err();

@@ -87,7 +87,6 @@ status edf_reader::init(std::span<const char> header_bytes) {
                  "number of data records"};
   records_ = header_.records < 0 ? complete : header_.records;
   trailing_ = data - static_cast<std::uint64_t>(records_) * rb;
-  record_buf_.resize(rb);
   return ok();
 }
 
@@ -95,6 +94,8 @@ status edf_reader::read_record(std::int64_t index, std::vector<std::vector<std::
   if (index < 0 || index >= records_) return error{name_ + ": no record " + std::to_string(index), {}};
   const std::uint64_t rb = header_.record_bytes();
   const std::uint64_t offset = header_.header_bytes() + static_cast<std::uint64_t>(index) * rb;
+  // Sized on first use: only a file that holds a record gets a record's buffer.
+  record_buf_.resize(rb);
   if (status s = read_at(offset, rb, record_buf_.data()); !s) return s;
   const std::size_t bps = header_.bytes_per_sample();
   out.resize(header_.signals.size());

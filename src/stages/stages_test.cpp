@@ -217,6 +217,58 @@ TEST(CsvSink, WritesHeaderFrameIndexTimeAndValues) {
   std::remove((dir + "/csv_sink_test.csv").c_str());
 }
 
+TEST(CsvSink, TimestampAndMarkerColumnsShowTimeAndLostFrames) {
+  const std::string dir = std::string(EEGD_BINARY_DIR);
+  pipeline_run run(
+      "stages:\n"
+      "  - synthetic: { channels: 1, rate: 100, batch: 10, realtime: false, drop_every: 3, channel_names: [Cz] }\n"
+      "  - csv_sink: { path: csv_markers_test.csv, timestamp: true, markers: true }\n",
+      1.0, dir);
+  std::ifstream in(dir + "/csv_markers_test.csv");
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  EXPECT_EQ(line, "frame,time_s,timestamp,Cz,marker");
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::istringstream row(line);
+    for (std::string c; std::getline(row, c, ',');) cells.push_back(c);
+    if (line.back() == ',') cells.emplace_back();
+    rows.push_back(cells);
+  }
+  ASSERT_GE(rows.size(), 21u);
+  EXPECT_EQ(rows[19][0], "19");
+  EXPECT_EQ(rows[20][0], "30");  // packet 3 (frames 20..29) was dropped
+  EXPECT_EQ(rows[20][4], "gap:10");
+  EXPECT_EQ(rows[19][4], "");
+  EXPECT_EQ(rows[0][4], "");
+  for (const auto& r : rows) {
+    ASSERT_EQ(r.size(), 5u);
+    const std::string& iso = r[2];
+    ASSERT_EQ(iso.size(), 27u) << iso;  // YYYY-mm-ddTHH:MM:SS.uuuuuuZ
+    EXPECT_EQ(iso[10], 'T');
+    EXPECT_EQ(iso.back(), 'Z');
+    EXPECT_EQ(iso.substr(20, 6), r[1].substr(r[1].find('.') + 1)) << "the same microseconds as time_s";
+  }
+  std::remove((dir + "/csv_markers_test.csv").c_str());
+}
+
+TEST(CsvSink, RejectsLeavingEveryColumnOut) {
+  core::stage_registry registry;
+  register_builtin_stages(registry);
+  auto read = config::read_pipeline_yaml("stages:\n  - synthetic: {}\n  - csv_sink: { path: x.csv, raw: false }\n",
+                                         "test.yaml", "/tmp", registry);
+  ASSERT_TRUE(read.doc);
+  core::sensor_store sensors;
+  core::build_env env;
+  env.sensors = &sensors;
+  env.dry_run = true;
+  auto built = config::build_pipeline(*read.doc, registry, env);
+  ASSERT_FALSE(built.graph);
+  EXPECT_NE(built.errors.front().to_string().find("leaves nothing to write"), std::string::npos)
+      << built.errors.front().to_string();
+}
+
 TEST(Registry, BuiltinStagesUseNoReservedKeysAndUniqueNames) {
   core::stage_registry r;
   register_builtin_stages(r);
