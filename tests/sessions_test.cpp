@@ -117,7 +117,7 @@ TEST(Sessions, RecordMarkStopAndList) {
   EXPECT_EQ(list[0]["id"], id);
   EXPECT_EQ(list[0]["size_bytes"].get<std::uint64_t>(), std::filesystem::file_size(folder + "/data.bdf"));
   EXPECT_NEAR(list[0]["duration_s"].get<double>(), meta["seconds"].get<double>(), 1e-9);
-  EXPECT_GT(list[0]["duration_s"].get<double>(), 2.0);
+  EXPECT_GE(list[0]["duration_s"].get<double>(), 2.0);  // at least 8 records of 0.25 s
 }
 
 // kill -9 mid-recording: the file opens in MNE and holds every record that
@@ -152,7 +152,8 @@ TEST(Sessions, AFullDiskStopsTheRecordingAndKeepsTheFileValid) {
   const std::string file = body_of(started)["data_file"];
   ASSERT_TRUE(eventually([&] { return records_now(d) >= 2; }));
   const auto size = std::filesystem::file_size(file);
-  const rlimit lim{size + 2000, size + 2000};  // about two more records of 1026 bytes
+  // The soft limit only, so the test can lift it again: about two more records of 1026 bytes.
+  const rlimit lim{size + 2000, RLIM_INFINITY};
   ASSERT_EQ(::prlimit(d.proc().pid(), RLIMIT_FSIZE, &lim, nullptr), 0);
   ASSERT_TRUE(eventually([&] { return d.get("/api/sessions/current").status == 404; }));
   const json st = d.status();
