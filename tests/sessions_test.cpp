@@ -53,6 +53,10 @@ TEST(Sessions, NeedARecorder) {
 
 TEST(Sessions, RecordMarkStopAndList) {
   running_daemon d(recording_pipeline);
+  // Until a session starts the recorder opens nothing.
+  EXPECT_FALSE(std::filesystem::exists(d.state_dir() + "/sessions"));
+  EXPECT_EQ(body_of(d.get("/api/sessions")), json::array());
+  EXPECT_EQ(d.get("/api/sessions/current").status, 404);
   EXPECT_EQ(d.post("/api/sessions/current/stop", "").status, 409);
   const auto started = d.post("/api/sessions", R"({"participant": "Jane Doe/../x", "notes": "eyes open then closed"})");
   ASSERT_EQ(started.status, 201) << started.body;
