@@ -12,6 +12,8 @@
 #include "config/yaml_reader.hpp"
 #include "core/executor.hpp"
 #include "core/testing/test_stages.hpp"
+#include "eegd/recording.hpp"
+#include "formats/edf_reader.hpp"
 #include "stages/builtin_stages.hpp"
 #include "stages/sinks/null_sink.hpp"
 
@@ -24,7 +26,8 @@ using testing::capture_sink;
 // data through it as fast as possible.
 class pipeline_run {
  public:
-  pipeline_run(const std::string& yaml, double seconds, const std::string& base_dir = "/tmp") {
+  pipeline_run(const std::string& yaml, double seconds, const std::string& base_dir = "/tmp",
+               recorder_registry* recorders = nullptr) {
     register_builtin_stages(registry_);
     testing::register_test_stages(registry_);
     auto read = config::read_pipeline_yaml(yaml, "test.yaml", base_dir, registry_);
@@ -32,6 +35,7 @@ class pipeline_run {
     if (!read.doc) return;
     core::build_env env;
     env.sensors = &sensors_;
+    env.recorders = recorders;
     auto built = config::build_pipeline(*read.doc, registry_, env);
     for (const auto& e : built.errors) ADD_FAILURE() << e.to_string();
     if (!built.graph) return;
@@ -267,6 +271,46 @@ TEST(CsvSink, RejectsLeavingEveryColumnOut) {
   ASSERT_FALSE(built.graph);
   EXPECT_NE(built.errors.front().to_string().find("leaves nothing to write"), std::string::npos)
       << built.errors.front().to_string();
+}
+
+// Starts a recorder the moment it attaches, as a session would.
+struct auto_start_registry final : recorder_registry {
+  std::string path;
+  status started = error{"never attached", {}};
+  void attach(std::string_view, recorder_handle& r) override { started = r.start({path, "T01"}); }
+  void detach(recorder_handle&) noexcept override {}
+};
+
+TEST(Recorder, WritesCountsAndAnnotatesLostFrames) {
+  const std::string dir = std::string(EEGD_BINARY_DIR);
+  auto_start_registry registry;
+  registry.path = dir + "/recorder_test.bdf";
+  {
+    pipeline_run run(
+        "stages:\n"
+        "  - synthetic: { channels: 2, rate: 256, batch: 16, realtime: false, drop_every: 4, channel_names: [Cz, Pz] }\n"
+        "  - recorder: { format: bdf }\n",
+        2.0, dir, &registry);
+    ASSERT_TRUE(registry.started) << registry.started.err().message;
+  }
+  auto r = formats::edf_reader::open(registry.path);
+  ASSERT_TRUE(r) << r.err().message;
+  EXPECT_EQ((*r)->header().patient, "T01 X X X");
+  EXPECT_EQ((*r)->header().signals[1].label, "Pz");
+  EXPECT_EQ((*r)->header().records, (*r)->records());  // closed when the pipeline ended
+  EXPECT_GE((*r)->records(), 8);                         // 2 s of 0.25 s records, gaps filled
+  auto ann = (*r)->read_annotations();
+  ASSERT_TRUE(ann) << ann.err().message;
+  ASSERT_FALSE(ann->empty());
+  EXPECT_EQ((*ann)[0].text, "gap: 16 frames lost");
+  EXPECT_NEAR((*ann)[0].onset_s, 48.0 / 256, 1e-6);  // packet 4 (frames 48..63) never arrived
+  // The recorded counts are the digital values: frame 0 of Cz equals what the source made.
+  std::vector<std::vector<std::int32_t>> rec;
+  ASSERT_TRUE((*r)->read_record(0, rec));
+  EXPECT_NE(rec[0][0], 0);
+  const auto& cz = (*r)->header().signals[0];
+  EXPECT_LE(std::abs(cz.to_physical(rec[0][48])), cz.gain());  // the gap is filled with 0 uV (to one LSB)
+  std::remove(registry.path.c_str());
 }
 
 TEST(Registry, BuiltinStagesUseNoReservedKeysAndUniqueNames) {
