@@ -67,7 +67,7 @@ status edf_stream_writer::open(const std::string& path, const edf_plan& plan, st
   formats::edf_writer_options options = plan.options;
   counts_as_digital_ = plan.counts_as_digital;
   uv_per_count_ = plan.uv_per_count;
-  rate_hz_ = options.rate_hz;
+  rate_hz_.store(options.rate_hz, std::memory_order_relaxed);
   options.patient = std::move(patient);
   options.start_unix_ns = realtime_ns();
   scratch_.assign(std::size_t{plan.max_frames} * options.channels.size(), 0.0f);
@@ -139,8 +139,8 @@ recording_figures edf_stream_writer::figures() const {
   f.bytes = bytes_.load(std::memory_order_relaxed);
   f.clipped = clipped_.load(std::memory_order_relaxed);
   f.gap_frames = gap_frames_.load(std::memory_order_relaxed);
-  f.rate_hz = rate_hz_;
-  f.seconds = rate_hz_ > 0 ? static_cast<double>(f.frames) / rate_hz_ : 0.0;
+  f.rate_hz = rate_hz_.load(std::memory_order_relaxed);
+  f.seconds = f.rate_hz > 0 ? static_cast<double>(f.frames) / f.rate_hz : 0.0;
   return f;
 }
 

@@ -58,7 +58,7 @@ class edf_stream_writer {
   std::vector<double> uv_per_count_;
   std::vector<float> scratch_;
   std::optional<std::uint64_t> next_frame_;
-  double rate_hz_ = 0.0;
+  std::atomic<double> rate_hz_{0.0};  // read by figures() from other threads
   std::atomic<std::uint64_t> frames_{0}, records_{0}, bytes_{0}, clipped_{0}, gap_frames_{0};
 };
 
