@@ -19,9 +19,13 @@ struct fuzz_env {
   core::stage_registry registry;
   core::sensor_store sensors;
   broker topics{broker::options{16}};
-  pipeline_host pipeline{registry, sensors, topics};
-  daemon_context ctx{topics, pipeline, registry, access_policy{"127.0.0.1", 8080, {"eeg.local"}}, request_limits{},
-                     "fuzz", "http://127.0.0.1:8080", "/nonexistent", "/nonexistent", 0, EEGD_SOURCE_DIR "/docs"};
+  recording_sessions recordings{"/nonexistent/sessions", "fuzz"};
+  pipeline_host pipeline{registry, sensors, topics, &recordings};
+  pipeline_control control{registry, pipeline, "/nonexistent", ""};
+  control_hub hub{control};
+  daemon_context ctx{topics, pipeline, registry, hub, recordings, access_policy{"127.0.0.1", 8080, {"eeg.local"}},
+                     request_limits{}, "fuzz", "http://127.0.0.1:8080", "/nonexistent", "/nonexistent", 0,
+                     EEGD_SOURCE_DIR "/docs"};
   http_api api{ctx};
   fuzz_env() { stages::register_builtin_stages(registry); }
 };

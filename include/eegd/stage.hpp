@@ -84,7 +84,8 @@ struct sink {
   static constexpr stage_role role = stage_role::sink;
 };
 
-class topic_publisher;  // publisher.hpp
+class topic_publisher;     // publisher.hpp
+class recorder_registry;   // recording.hpp
 
 // Lets a sink say whether anyone needs its data right now (a WebSocket topic
 // with subscribers, an open recording). Branches nobody needs do no work.
@@ -116,6 +117,9 @@ class build_context {
   virtual demand_signal& demand() = 0;
   // The daemon's topic broker, or null when running offline (`eegd run`).
   virtual topic_publisher* publisher() = 0;
+  // The daemon's session manager, where recorders attach; null offline and
+  // in dry runs.
+  virtual recorder_registry* recorders() { return nullptr; }
 
  protected:
   ~build_context() = default;

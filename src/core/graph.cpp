@@ -79,6 +79,7 @@ class node_build_context final : public build_context {
   bool dry_run() const override { return env_.dry_run; }
   demand_signal& demand() override { return *node_.demand; }
   topic_publisher* publisher() override { return env_.publisher; }
+  recorder_registry* recorders() override { return env_.recorders; }
 
  private:
   const built_node& node_;

@@ -54,6 +54,7 @@ struct graph_spec {
 struct build_env {
   sensor_store* sensors = nullptr;
   topic_publisher* publisher = nullptr;
+  recorder_registry* recorders = nullptr;
   std::string base_dir = ".";  // relative paths resolve against this
   bool dry_run = false;        // validate only: open nothing, start nothing
 };

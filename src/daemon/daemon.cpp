@@ -17,6 +17,7 @@
 #include "config/yaml_reader.hpp"
 #include "daemon/http_api.hpp"
 #include "daemon/pipeline_host.hpp"
+#include "daemon/recording_sessions.hpp"
 #include "daemon/runtime_dir.hpp"
 #include "daemon/sessions.hpp"
 #include "daemon/state_store.hpp"
@@ -203,6 +204,9 @@ int serve(const serve_options& o) {
     return 1;
   }
   systemd_notifier notifier;
+  // A file-size limit (RLIMIT_FSIZE) must fail a recording's write with EFBIG,
+  // as a full disk fails it with ENOSPC, not kill the daemon.
+  ::signal(SIGXFSZ, SIG_IGN);
 
   // Everything a connection's handlers refer to is declared before the
   // io_context: locals die in reverse order, so when the io_context destroys
@@ -217,7 +221,9 @@ int serve(const serve_options& o) {
     if (status s = state.save_sensors(sensors); !s) spdlog::warn("{}", s.err().message);
   });
   broker topics(broker::options{o.client_queue});
-  pipeline_host pipeline(registry, sensors, topics);
+  // Before the pipeline: its recorder stages detach from it when they go.
+  recording_sessions recordings(state_dir + "/sessions", std::string(eegd::version));
+  pipeline_host pipeline(registry, sensors, topics, &recordings);
   const std::string default_file = find_default_pipeline();
   pipeline_control control(registry, pipeline, state_dir,
                            default_file.empty() ? "" : fs::path(default_file).parent_path().string());
@@ -289,7 +295,7 @@ int serve(const serve_options& o) {
   });
   pipeline.on_change([&hub] { hub.broadcast(); });
 
-  ctx.emplace(daemon_context{topics, pipeline, registry, hub, policy, request_limits{}, std::string(eegd::version),
+  ctx.emplace(daemon_context{topics, pipeline, registry, hub, recordings, policy, request_limits{}, std::string(eegd::version),
                              url, runtime_dir, state_dir, monotonic_ns(), find_web_root()});
   api.emplace(*ctx);
   acceptor_loop accepting(io, acceptor, *ctx, *api, sessions);
@@ -318,6 +324,7 @@ int serve(const serve_options& o) {
     // The merged pipeline (with what was changed live) is what runs next time.
     if (auto merged = control.merged())
       if (status s = state.save_pipeline(*merged); !s) spdlog::warn("{}", s.err().message);
+    recordings.stop(nlohmann::json::object());  // close an open session's file and meta first
     pipeline.stop();          // quiesce, drain, join (bounded)
     sessions.close_all();     // close frames to every WebSocket client
     close_deadline.expires_after(std::chrono::milliseconds(400));

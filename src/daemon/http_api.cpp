@@ -25,6 +25,7 @@ const char* index_html = R"(<!doctype html>
 <li><a href="/api/topics">/api/topics</a>: WebSocket topics (connect to /ws/data?topic=NAME)</li>
 <li><a href="/api/pipeline">/api/pipeline</a>: the running pipeline (PATCH to change it)</li>
 <li><a href="/api/stages">/api/stages</a>: stage types and parameters</li>
+<li><a href="/api/sessions">/api/sessions</a>: recorded sessions (POST to start one)</li>
 <li><a href="/metrics">/metrics</a>: Prometheus metrics</li>
 </ul>
 )";
@@ -45,6 +46,7 @@ response http_api::route(const request& req, const target& t) {
   if (t.path == "/api/status") return get ? json_response(req, http::status::ok, status_json()) : only_get();
   if (t.path == "/api/topics") return get ? json_response(req, http::status::ok, topics_json()) : only_get();
   if (auto r = route_control(req, t)) return std::move(*r);
+  if (auto r = route_sessions(req, t)) return std::move(*r);
   if (t.path == "/metrics") {
     if (!get) return only_get();
     return text_response(req, http::status::ok,
@@ -94,6 +96,7 @@ json http_api::status_json() const {
           {"http", ctx_.http_url},
           {"pipeline", std::move(pipeline)},
           {"demand", core::to_string(view.demand)},
+          {"session", ctx_.sessions.current()},
           {"clients", ctx_.topics.client_count()},
           {"drops", {{"queues", edge_drops}, {"clients", client_drops}}},
           {"ws_latency_ns", observe::quantiles_json(ws)},

@@ -13,6 +13,7 @@
 #include "daemon/http_util.hpp"
 #include "daemon/net.hpp"
 #include "daemon/pipeline_host.hpp"
+#include "daemon/recording_sessions.hpp"
 
 namespace eegd::daemon {
 
@@ -21,6 +22,7 @@ struct daemon_context {
   pipeline_host& pipeline;
   const core::stage_registry& registry;
   control_hub& hub;
+  recording_sessions& sessions;
   access_policy policy;
   request_limits limits;
   std::string version;
@@ -39,6 +41,9 @@ class http_api {
   // Requests that change the pipeline may take a second: the session runs
   // them on the control thread instead of an io thread.
   static bool changes_pipeline(const request& req);
+  // Starting and stopping a session opens and closes files (fsync): the
+  // control thread's job too.
+  static bool changes_sessions(const request& req);
 
   nlohmann::json status_json() const;
   nlohmann::json topics_json() const;
@@ -46,6 +51,9 @@ class http_api {
  private:
   response route(const request& req, const target& t);
   std::optional<response> route_control(const request& req, const target& t);
+  std::optional<response> route_sessions(const request& req, const target& t);
+  nlohmann::json running_sensors() const;
+  nlohmann::json pipeline_drops() const;
   daemon_context& ctx_;
 };
 

@@ -5,8 +5,8 @@
 namespace eegd::daemon {
 
 pipeline_host::pipeline_host(const core::stage_registry& registry, core::sensor_store& sensors,
-                             topic_publisher& publisher)
-    : registry_(registry), sensors_(sensors), publisher_(publisher) {}
+                             topic_publisher& publisher, recorder_registry* recorders)
+    : registry_(registry), sensors_(sensors), publisher_(publisher), recorders_(recorders) {}
 
 pipeline_host::~pipeline_host() {
   std::lock_guard lock(mutex_);
@@ -18,6 +18,7 @@ std::unique_ptr<core::executor> pipeline_host::build(const config::pipeline_doc&
   core::build_env env;
   env.sensors = &sensors_;
   env.publisher = dry_run ? nullptr : &publisher_;
+  env.recorders = dry_run ? nullptr : recorders_;
   env.dry_run = dry_run;
   auto built = config::build_pipeline(doc, registry_, env);
   if (!built.graph) {

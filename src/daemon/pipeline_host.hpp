@@ -20,7 +20,9 @@ namespace eegd::daemon {
 
 class pipeline_host {
  public:
-  pipeline_host(const core::stage_registry& registry, core::sensor_store& sensors, topic_publisher& publisher);
+  // `recorders` (may be null) is where recorder stages attach.
+  pipeline_host(const core::stage_registry& registry, core::sensor_store& sensors, topic_publisher& publisher,
+                recorder_registry* recorders = nullptr);
   ~pipeline_host();
 
   // Replaces the running pipeline with `doc`. On error nothing changed.
@@ -53,6 +55,7 @@ class pipeline_host {
   const core::stage_registry& registry_;
   core::sensor_store& sensors_;
   topic_publisher& publisher_;
+  recorder_registry* recorders_;
 
   mutable std::mutex mutex_;
   std::unique_ptr<core::executor> exec_;

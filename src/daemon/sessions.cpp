@@ -290,7 +290,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
       if (!trusted_)
         if (auto denied = check_access(ctx_.policy, req, upgrade)) return write(std::move(*denied), true);
       if (upgrade) return upgrade_to_websocket(std::move(req));
-      if (http_api::changes_pipeline(req)) return handle_on_control_thread(std::move(req));
+      if (http_api::changes_pipeline(req) || http_api::changes_sessions(req)) return handle_on_control_thread(std::move(req));
       write(api_.handle(req), !req.keep_alive());
     } catch (const std::exception& e) {
       // A bug must cost one connection, never the daemon.

@@ -12,6 +12,8 @@
 #include "config/yaml_reader.hpp"
 #include "core/executor.hpp"
 #include "core/testing/test_stages.hpp"
+#include "eegd/recording.hpp"
+#include "formats/edf_reader.hpp"
 #include "stages/builtin_stages.hpp"
 #include "stages/sinks/null_sink.hpp"
 
@@ -24,7 +26,8 @@ using testing::capture_sink;
 // data through it as fast as possible.
 class pipeline_run {
  public:
-  pipeline_run(const std::string& yaml, double seconds, const std::string& base_dir = "/tmp") {
+  pipeline_run(const std::string& yaml, double seconds, const std::string& base_dir = "/tmp",
+               recorder_registry* recorders = nullptr) {
     register_builtin_stages(registry_);
     testing::register_test_stages(registry_);
     auto read = config::read_pipeline_yaml(yaml, "test.yaml", base_dir, registry_);
@@ -32,6 +35,7 @@ class pipeline_run {
     if (!read.doc) return;
     core::build_env env;
     env.sensors = &sensors_;
+    env.recorders = recorders;
     auto built = config::build_pipeline(*read.doc, registry_, env);
     for (const auto& e : built.errors) ADD_FAILURE() << e.to_string();
     if (!built.graph) return;
@@ -215,6 +219,98 @@ TEST(CsvSink, WritesHeaderFrameIndexTimeAndValues) {
   }
   EXPECT_EQ(rows, 100u);
   std::remove((dir + "/csv_sink_test.csv").c_str());
+}
+
+TEST(CsvSink, TimestampAndMarkerColumnsShowTimeAndLostFrames) {
+  const std::string dir = std::string(EEGD_BINARY_DIR);
+  pipeline_run run(
+      "stages:\n"
+      "  - synthetic: { channels: 1, rate: 100, batch: 10, realtime: false, drop_every: 3, channel_names: [Cz] }\n"
+      "  - csv_sink: { path: csv_markers_test.csv, timestamp: true, markers: true }\n",
+      1.0, dir);
+  std::ifstream in(dir + "/csv_markers_test.csv");
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  EXPECT_EQ(line, "frame,time_s,timestamp,Cz,marker");
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::istringstream row(line);
+    for (std::string c; std::getline(row, c, ',');) cells.push_back(c);
+    if (line.back() == ',') cells.emplace_back();
+    rows.push_back(cells);
+  }
+  ASSERT_GE(rows.size(), 21u);
+  EXPECT_EQ(rows[19][0], "19");
+  EXPECT_EQ(rows[20][0], "30");  // packet 3 (frames 20..29) was dropped
+  EXPECT_EQ(rows[20][4], "gap:10");
+  EXPECT_EQ(rows[19][4], "");
+  EXPECT_EQ(rows[0][4], "");
+  for (const auto& r : rows) {
+    ASSERT_EQ(r.size(), 5u);
+    const std::string& iso = r[2];
+    ASSERT_EQ(iso.size(), 27u) << iso;  // YYYY-mm-ddTHH:MM:SS.uuuuuuZ
+    EXPECT_EQ(iso[10], 'T');
+    EXPECT_EQ(iso.back(), 'Z');
+    EXPECT_EQ(iso.substr(20, 6), r[1].substr(r[1].find('.') + 1)) << "the same microseconds as time_s";
+  }
+  std::remove((dir + "/csv_markers_test.csv").c_str());
+}
+
+TEST(CsvSink, RejectsLeavingEveryColumnOut) {
+  core::stage_registry registry;
+  register_builtin_stages(registry);
+  auto read = config::read_pipeline_yaml("stages:\n  - synthetic: {}\n  - csv_sink: { path: x.csv, raw: false }\n",
+                                         "test.yaml", "/tmp", registry);
+  ASSERT_TRUE(read.doc);
+  core::sensor_store sensors;
+  core::build_env env;
+  env.sensors = &sensors;
+  env.dry_run = true;
+  auto built = config::build_pipeline(*read.doc, registry, env);
+  ASSERT_FALSE(built.graph);
+  EXPECT_NE(built.errors.front().to_string().find("leaves nothing to write"), std::string::npos)
+      << built.errors.front().to_string();
+}
+
+// Starts a recorder the moment it attaches, as a session would.
+struct auto_start_registry final : recorder_registry {
+  std::string path;
+  status started = error{"never attached", {}};
+  void attach(std::string_view, recorder_handle& r) override { started = r.start({path, "T01"}); }
+  void detach(recorder_handle&) noexcept override {}
+};
+
+TEST(Recorder, WritesCountsAndAnnotatesLostFrames) {
+  const std::string dir = std::string(EEGD_BINARY_DIR);
+  auto_start_registry registry;
+  registry.path = dir + "/recorder_test.bdf";
+  {
+    pipeline_run run(
+        "stages:\n"
+        "  - synthetic: { channels: 2, rate: 256, batch: 16, realtime: false, drop_every: 4, channel_names: [Cz, Pz] }\n"
+        "  - recorder: { format: bdf }\n",
+        2.0, dir, &registry);
+    ASSERT_TRUE(registry.started) << registry.started.err().message;
+  }
+  auto r = formats::edf_reader::open(registry.path);
+  ASSERT_TRUE(r) << r.err().message;
+  EXPECT_EQ((*r)->header().patient, "T01 X X X");
+  EXPECT_EQ((*r)->header().signals[1].label, "Pz");
+  EXPECT_EQ((*r)->header().records, (*r)->records());  // closed when the pipeline ended
+  EXPECT_GE((*r)->records(), 8);                         // 2 s of 0.25 s records, gaps filled
+  auto ann = (*r)->read_annotations();
+  ASSERT_TRUE(ann) << ann.err().message;
+  ASSERT_FALSE(ann->empty());
+  EXPECT_EQ((*ann)[0].text, "gap: 16 frames lost");
+  EXPECT_NEAR((*ann)[0].onset_s, 48.0 / 256, 1e-6);  // packet 4 (frames 48..63) never arrived
+  // The recorded counts are the digital values: frame 0 of Cz equals what the source made.
+  std::vector<std::vector<std::int32_t>> rec;
+  ASSERT_TRUE((*r)->read_record(0, rec));
+  EXPECT_NE(rec[0][0], 0);
+  const auto& cz = (*r)->header().signals[0];
+  EXPECT_LE(std::abs(cz.to_physical(rec[0][48])), cz.gain());  // the gap is filled with 0 uV (to one LSB)
+  std::remove(registry.path.c_str());
 }
 
 TEST(Registry, BuiltinStagesUseNoReservedKeysAndUniqueNames) {

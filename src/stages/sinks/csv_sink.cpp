@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 namespace eegd::stages {
 namespace {
@@ -10,6 +11,13 @@ constexpr std::size_t flush_bytes = 1 << 16;
 
 eegd::status csv_sink::build(eegd::build_context& ctx) {
   const stream_info& in = ctx.input();
+  const bool has_values = in.kind != packet_kind::raw_counts;
+  const bool has_counts = in.kind == packet_kind::raw_counts || in.kind == packet_kind::raw_and_voltage;
+  write_values_ = has_values && voltage_;
+  write_counts_ = has_counts && raw_;
+  if (!write_values_ && !write_counts_)
+    return eegd::param_error(has_values ? "voltage" : "raw", std::string("leaves nothing to write: the input carries ") +
+                                                                 to_string(in.kind));
   resolved_ = ctx.resolve_path(path_);
   buffer_.reserve(flush_bytes * 2);
   if (ctx.dry_run()) return eegd::ok();
@@ -17,20 +25,25 @@ eegd::status csv_sink::build(eegd::build_context& ctx) {
   if (!file_) return eegd::param_error("path", "cannot create '" + resolved_ + "': " + std::strerror(errno));
   auto row = std::back_inserter(buffer_);
   fmt::format_to(row, "frame,time_s");
-  const bool values = in.kind != packet_kind::raw_counts;
-  const bool counts = in.kind == packet_kind::raw_counts || in.kind == packet_kind::raw_and_voltage;
-  if (values)
+  if (timestamp_) fmt::format_to(row, ",timestamp");
+  if (write_values_)
     for (const auto& name : in.channel_names) fmt::format_to(row, ",{}", name);
-  if (counts)
-    for (const auto& name : in.channel_names) fmt::format_to(row, ",{}{}", name, values ? "_counts" : "");
+  if (write_counts_)
+    for (const auto& name : in.channel_names) fmt::format_to(row, ",{}{}", name, write_values_ ? "_counts" : "");
+  if (markers_) fmt::format_to(row, ",marker");
   fmt::format_to(row, "\n");
   return flush() ? eegd::ok() : eegd::status(eegd::error{error_, "path"});
 }
 
 eegd::flow csv_sink::process(const eegd::packet_ref& in) noexcept {
   const packet_header& h = in->header();
-  const auto values = in->values();
-  const auto counts = in->counts();
+  const auto values = write_values_ ? in->values() : std::span<const float>{};
+  const auto counts = write_counts_ ? in->counts() : std::span<const std::int32_t>{};
+  std::uint64_t lost = 0;
+  if (!first_packet_ && h.first_frame > next_frame_) lost = h.first_frame - next_frame_;
+  const bool flagged = h.has_gap() && !first_packet_;
+  first_packet_ = false;
+  next_frame_ = h.first_frame + h.frames;
   const std::size_t nch = h.channels;
   const int digits = static_cast<int>(precision_);
   auto row = std::back_inserter(buffer_);
@@ -38,12 +51,33 @@ eegd::flow csv_sink::process(const eegd::packet_ref& in) noexcept {
     const std::int64_t t = h.frame_time_ns(f);
     const std::int64_t us = (t / 1000) % 1'000'000;
     fmt::format_to(row, "{},{}.{:06}", h.first_frame + f, t / 1'000'000'000, us < 0 ? us + 1'000'000 : us);
+    if (timestamp_) put_timestamp(t);
     for (std::size_t c = 0; c < nch && !values.empty(); ++c) fmt::format_to(row, ",{:.{}g}", values[f * nch + c], digits);
     for (std::size_t c = 0; c < nch && !counts.empty(); ++c) fmt::format_to(row, ",{}", counts[f * nch + c]);
+    if (markers_) {
+      if (f == 0 && lost > 0) fmt::format_to(row, ",gap:{}", lost);
+      else if (f == 0 && flagged) fmt::format_to(row, ",gap");
+      else fmt::format_to(row, ",");
+    }
     fmt::format_to(row, "\n");
   }
   if (buffer_.size() >= flush_bytes && !flush()) return eegd::flow::error;
   return eegd::flow::ok;
+}
+
+void csv_sink::put_timestamp(std::int64_t t_ns) {
+  // gmtime once per second of data, not per frame.
+  std::int64_t second = t_ns / 1'000'000'000;
+  std::int64_t us = (t_ns / 1000) % 1'000'000;
+  if (us < 0) us += 1'000'000, --second;
+  if (second != cached_second_) {
+    const auto tt = static_cast<std::time_t>(second);
+    std::tm tm{};
+    ::gmtime_r(&tt, &tm);
+    std::strftime(second_text_, sizeof second_text_, "%Y-%m-%dT%H:%M:%S", &tm);
+    cached_second_ = second;
+  }
+  fmt::format_to(std::back_inserter(buffer_), ",{}.{:06}Z", second_text_, us);
 }
 
 bool csv_sink::flush() noexcept {
