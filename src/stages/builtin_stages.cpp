@@ -1,5 +1,6 @@
 #include "stages/builtin_stages.hpp"
 
+#include "stages/dsp/align_and_zip.hpp"
 #include "stages/dsp/band_power.hpp"
 #include "stages/dsp/bandpass.hpp"
 #include "stages/dsp/bandstop.hpp"
@@ -34,6 +35,7 @@ void register_builtin_stages(core::stage_registry& r) {
   r.add<rereference>("rereference", "Common average reference, or subtract a named channel");
   r.add<select>("select", "Keeps channels by name or index, in the order given");
   r.add<band_power>("band_power", "Welch PSD over a sliding window: absolute and relative power per band and channel");
+  r.add<align_and_zip>("align_and_zip", "Joins two streams frame by frame, aligned by timestamp (fan-in: inputs: [a, b])");
   r.add<passthrough>("passthrough", "Forwards packets untouched (framework overhead measurements)");
   // Sinks
   r.add<csv_sink>("csv_sink", "Writes frames to a CSV file with frame index and timestamp");
