@@ -81,6 +81,11 @@ class stage_harness final : private build_context, private emitter, private dema
     }
   }
 
+  // false: emitted packets are counted and released at once (their buffers go
+  // back to the pool), as in a running pipeline; for allocation tests.
+  void keep_emitted(bool keep) { keep_ = keep; }
+  std::size_t emitted_count() const { return emitted_count_; }
+
   const std::vector<packet_ref>& emitted() const { return emitted_; }
   // All emitted values, concatenated.
   std::vector<float> values() const {
@@ -107,7 +112,10 @@ class stage_harness final : private build_context, private emitter, private dema
     return b;
   }
   using emitter::emit;
-  void emit(packet_ref p) override { emitted_.push_back(std::move(p)); }
+  void emit(packet_ref p) override {
+    ++emitted_count_;
+    if (keep_) emitted_.push_back(std::move(p));
+  }
 
   std::vector<stream_info> inputs_;
   stream_info output_;
@@ -115,6 +123,8 @@ class stage_harness final : private build_context, private emitter, private dema
   core::packet_pool::handle in_pool_, out_pool_;
   core::stage_adapter<S> adapter_;
   std::vector<packet_ref> emitted_;
+  std::size_t emitted_count_ = 0;
+  bool keep_ = true;
 };
 
 }  // namespace eegd::testing
