@@ -50,12 +50,6 @@ void biquad_cascade<T>::set_coefficients(const sos_matrix& sos) {
 }
 
 template <class T>
-void biquad_cascade<T>::reset() noexcept {
-  std::fill(z1_.begin(), z1_.end(), T(0));
-  std::fill(z2_.begin(), z2_.end(), T(0));
-}
-
-template <class T>
 template <class In>
 void biquad_cascade<T>::set_steady_state(const In* frame) noexcept {
   for (std::size_t s = 0; s < sections_; ++s)

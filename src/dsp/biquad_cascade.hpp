@@ -33,8 +33,6 @@ class biquad_cascade {
   // disturbance is the new filter's own transient. Throws std::invalid_argument
   // when the section count differs.
   void set_coefficients(const sos_matrix& sos);
-  // All state to zero.
-  void reset() noexcept;
   // State as if `frame` (one value per channel) had been the input forever
   // (scipy's sosfilt_zi(sos) * x[0]).
   template <class In>
@@ -43,9 +41,6 @@ class biquad_cascade {
   // Filters `frames` interleaved frames; `in` and `out` may be the same buffer.
   template <class In, class Out>
   void process(const In* in, Out* out, std::size_t frames) noexcept;
-
-  std::size_t sections() const noexcept { return sections_; }
-  std::size_t channels() const noexcept { return channels_; }
 
  private:
   std::size_t sections_ = 0;
