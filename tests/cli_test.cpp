@@ -24,7 +24,7 @@ TEST(Cli, CheckNamesTheTypoWithLineColumnAndSuggestion) {
 }
 
 TEST(Cli, CheckAcceptsTheShippedPipelines) {
-  for (const char* name : {"default.yaml", "bench_overhead.yaml"}) {
+  for (const char* name : {"default.yaml", "research_4k.yaml", "bench_overhead.yaml"}) {
     auto r = run({eegd_binary(), "check", source_dir() + "/configs/pipelines/" + name});
     EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
   }

@@ -1,0 +1,18 @@
+#include "stages/dsp/highpass.hpp"
+
+#include "dsp/design.hpp"
+
+namespace eegd::stages {
+
+eegd::result<dsp::sos_matrix> highpass::design(double rate) const {
+  if (auto s = check_frequency("hz", hz_, rate); !s) return s.err();
+  return dsp::butter(static_cast<int>(order_), dsp::band::highpass, hz_, 0, rate);
+}
+
+eegd::status highpass::build(eegd::build_context& ctx) {
+  return filter_.build(ctx, design(ctx.input().rate_hz), precision_, start_, "HP:" + eegd::format_number(hz_) + "Hz");
+}
+
+void highpass::on_params_changed() { filter_.redesign(design(filter_.rate())); }
+
+}  // namespace eegd::stages

@@ -1,0 +1,83 @@
+// Proves the DSP stages' process() allocates nothing once running: this test
+// binary replaces the global operator new with a counting one, warms each
+// stage up, then counts allocations while thousands of packets go through.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "stages/dsp/align_and_zip.hpp"
+#include "stages/dsp/band_power.hpp"
+#include "stages/dsp/bandpass.hpp"
+#include "stages/dsp/downsample.hpp"
+#include "stages/dsp/notch.hpp"
+#include "stages/dsp/rereference.hpp"
+#include "stages/dsp/select.hpp"
+#include "stages/testing/stage_harness.hpp"
+
+namespace {
+std::atomic<std::uint64_t> allocations{0};
+}
+
+void* operator new(std::size_t n) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(std::size_t n, std::align_val_t a) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  const auto align = static_cast<std::size_t>(a);
+  if (void* p = std::aligned_alloc(align, (n + align - 1) / align * align)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+
+namespace eegd::stages {
+namespace {
+
+using testing::stage_harness;
+using testing::voltage_stream;
+using params = std::vector<std::pair<std::string, param_value>>;
+
+constexpr std::uint32_t channels = 8, batch = 32;
+
+// Allocations while `packets` packets of 32 frames go through S after a warm-up.
+template <class S>
+std::uint64_t allocations_while_running(const params& ps, std::size_t inputs = 1) {
+  std::vector<stream_info> in(inputs, voltage_stream(channels, 250, batch));
+  stage_harness<S> h(in);
+  for (const auto& [k, v] : ps) EXPECT_TRUE(h.param(k, v).ok()) << k;
+  EXPECT_TRUE(h.build().ok());
+  h.keep_emitted(false);
+  std::vector<float> x(channels * batch);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 97) * 3.0f;
+  std::uint64_t frame = 0;
+  auto feed = [&](int packets) {
+    for (int i = 0; i < packets; ++i, frame += batch)
+      for (std::size_t port = 0; port < inputs; ++port) EXPECT_EQ(h.push(x.data(), batch, frame, port), flow::ok);
+  };
+  feed(100);
+  const std::uint64_t before = allocations.load();
+  feed(3000);
+  const std::uint64_t during = allocations.load() - before;
+  EXPECT_GT(h.emitted_count(), 0u);
+  return during;
+}
+
+TEST(DspStagesSteadyState, ProcessAllocatesNothing) {
+  EXPECT_EQ(allocations_while_running<notch>({{"harmonics", std::int64_t{2}}}), 0u);
+  EXPECT_EQ(allocations_while_running<bandpass>({}), 0u);
+  EXPECT_EQ(allocations_while_running<bandpass>({{"precision", std::string("float32")}}), 0u);
+  EXPECT_EQ(allocations_while_running<downsample>({{"factor", std::int64_t{5}}}), 0u);
+  EXPECT_EQ(allocations_while_running<band_power>({}), 0u);
+  EXPECT_EQ(allocations_while_running<rereference>({}), 0u);
+  EXPECT_EQ(allocations_while_running<select>({{"indices", std::vector<double>{3, 1}}}), 0u);
+  EXPECT_EQ(allocations_while_running<align_and_zip>({}, 2), 0u);
+}
+
+}  // namespace
+}  // namespace eegd::stages
