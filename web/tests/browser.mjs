@@ -33,19 +33,6 @@ stages:
 `;
 const TIMEOUT = 20000;
 
-// Stage types this eegd has: band powers and recording are built separately,
-// and their tests run once they are there.
-async function stageTypes() {
-  const probe = new Eegd(binary, PIPELINE);
-  try {
-    await probe.start();
-    return new Set((await probe.api("/api/stages")).body.map((t) => t.name));
-  } finally {
-    await probe.stop();
-    probe.cleanup();
-  }
-}
-const types = await stageTypes();
 
 // Frames the live view has drawn (a canvas attribute the page keeps).
 const framesDrawn = (page) => page.$eval("canvas.traces", (c) => Number(c.dataset.frames));
@@ -241,16 +228,13 @@ describe("eegd browser UI band powers from a band-power stream", () => {
   });
 });
 
-// Runs once the daemon has a band_power stage (built separately); until then
-// it is reported as skipped. Its output channels must be named as bands.ts
-// expects ("<channel>.<band>.abs|rel").
+// The band_power stage's channels ("<channel>:<band>", then ":rel") as
+// bands.ts reads them.
 describe("eegd browser UI band powers", () => {
   let eegd;
   let browser;
-  const hasBandPower = types.has("band_power");
 
   before(async () => {
-    if (!hasBandPower) return;
     eegd = new Eegd(binary, `name: bands_test
 stages:
   - synthetic: { channels: 4, rate: 250, batch: 8, sine_hz: [10], sine_uv: [50], noise_uv: 1, line_uv: 0 }
@@ -269,8 +253,7 @@ stages:
     eegd?.cleanup();
   });
 
-  it("shows alpha dominant for a 10 Hz input", async (t) => {
-    if (!hasBandPower) return t.skip("this eegd has no band_power stage yet");
+  it("shows alpha dominant for a 10 Hz input", async () => {
     for (const path of ["/", "/?kiosk=1"]) {
       const page = await browser.newPage();
       await page.goto(eegd.url + path);
@@ -282,15 +265,12 @@ stages:
   });
 });
 
-// Runs once the daemon has the sessions API and a recorder stage (built
-// separately); until then it is reported as skipped.
+// Sessions through the recording panel, against the real sessions API.
 describe("eegd browser UI recording", () => {
   let eegd;
   let browser;
-  const hasRecorder = types.has("recorder");
 
   before(async () => {
-    if (!hasRecorder) return;
     eegd = new Eegd(binary, `name: recording_test
 stages:
   - synthetic: { channels: 4, rate: 250, batch: 8 }
@@ -308,8 +288,7 @@ stages:
     eegd?.cleanup();
   });
 
-  it("starts a session, adds a marker with the m key, stops it and lists it", async (t) => {
-    if (!hasRecorder) return t.skip("this eegd has no recorder stage yet");
+  it("starts a session, adds a marker with the m key, stops it and lists it", async () => {
     const page = await browser.newPage();
     await page.goto(eegd.url + "/");
     await page.fill("input.participant", "p01");

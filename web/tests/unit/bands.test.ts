@@ -28,3 +28,16 @@ test("relative values come from the stream, or from the absolute ones", () => {
   assert.deepEqual(bandValues(absOnly, [1, 1, 6, 1, 1], "C3", "rel"), [0.1, 0.1, 0.6, 0.1, 0.1]);
   assert.equal(dominantBand(bandValues(absOnly, [1, 1, 6, 1, 1], "C3", "rel")), "alpha");
 });
+
+test("the band_power stage's own layout: all absolute powers, then all relative", () => {
+  // As src/stages/dsp/band_power.hpp names them: "<channel>:<band>" then "<channel>:<band>:rel".
+  const bands = ["delta", "theta", "alpha", "beta", "gamma"];
+  const stage = [...["Fp1", "Fp2"].flatMap((c) => bands.map((b) => `${c}:${b}`)),
+    ...["Fp1", "Fp2"].flatMap((c) => bands.map((b) => `${c}:${b}:rel`))];
+  const l = parseBandChannels(stage)!;
+  assert.deepEqual(l.channels, ["Fp1", "Fp2"]);
+  assert.equal(l.index.get("Fp2")!.alpha.abs, 7);
+  assert.equal(l.index.get("Fp2")!.alpha.rel, 17);
+  const frame = Array.from({ length: 20 }, (_, i) => i);
+  assert.deepEqual(bandValues(l, frame, "Fp2", "rel"), [15, 16, 17, 18, 19]);
+});
