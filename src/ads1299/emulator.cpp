@@ -151,8 +151,9 @@ wait_status emulator::wait_drdy(std::int64_t timeout_ns, drdy_event& event) {
     const std::int64_t jitter =
         o_.jitter_ns > 0 ? static_cast<std::int64_t>(splitmix64(rng_) % static_cast<std::uint64_t>(o_.jitter_ns + 1))
                          : 0;
-    now_ = std::max(now_, t) + jitter;
-    event.t_ns = now_;
+    // Each edge is seen late by its own delay; delays do not add up.
+    event.t_ns = t + jitter;
+    now_ = std::max(now_, event.t_ns);
     event.edges = 1;
     latest_conv_ = static_cast<std::int64_t>(k);
     next_conv_ = k + 1;
