@@ -60,9 +60,13 @@ void clock_fit::refit() noexcept {
   intercept_ns_ = my - period_ns_ * mx;
 }
 
-double clock_fit::time_at(std::uint64_t frame) const noexcept {
+double clock_fit::since_origin(std::uint64_t frame) const noexcept {
   const double x = static_cast<double>(frame) - static_cast<double>(origin_frame_);
-  return static_cast<double>(origin_t_) + intercept_ns_ + period_ns_ * x;
+  return intercept_ns_ + period_ns_ * x;
+}
+
+double clock_fit::time_at(std::uint64_t frame) const noexcept {
+  return static_cast<double>(origin_t_) + since_origin(frame);
 }
 
 }  // namespace eegd::ads1299

@@ -27,8 +27,12 @@ class clock_fit {
   double period_ns() const noexcept { return period_ns_; }
   double rate_hz() const noexcept { return 1e9 / period_ns_; }
   double drift_ppm() const noexcept { return (nominal_period_ns_ / period_ns_ - 1.0) * 1e6; }
-  // The fitted arrival time of `frame` (ns, same clock as add()).
+  // The fitted arrival time of `frame` (ns, same clock as add()); in double,
+  // so only good to a few hundred ns on CLOCK_REALTIME.
   double time_at(std::uint64_t frame) const noexcept;
+  // Exact pieces of it: the first arrival, and the fitted time since then.
+  std::int64_t origin_ns() const noexcept { return origin_t_; }
+  double since_origin(std::uint64_t frame) const noexcept;
 
  private:
   struct point {

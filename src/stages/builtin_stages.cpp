@@ -5,12 +5,14 @@
 #include "stages/sinks/csv_sink.hpp"
 #include "stages/sinks/null_sink.hpp"
 #include "stages/sinks/websocket_sink.hpp"
+#include "stages/sources/ads1299.hpp"
 #include "stages/sources/synthetic.hpp"
 
 namespace eegd::stages {
 
 void register_builtin_stages(core::stage_registry& r) {
   // Sources
+  r.add<ads1299>("ads1299", "TI ADS1299 over SPI on a Raspberry Pi 5 (1-4 daisy-chained chips), or its emulator");
   r.add<synthetic>("synthetic", "Deterministic ADS1299-like test signal: sines, mains, pink noise");
   // Transforms
   r.add<to_voltage>("to_voltage", "ADC counts to microvolts using the sensor's gain and reference");
