@@ -32,8 +32,9 @@ eegd::status ads1299::build(eegd::build_context& ctx) {
   // them: channel k of each chip necessarily has the same gain.
   const std::size_t per_chip = adc::channels_per_chip;
   if (gain_.size() != 1 && gain_.size() != per_chip && gain_.size() != adc_channels_)
-    return eegd::param_error("gain", "give one gain, " + std::to_string(per_chip) + " (one per channel) or " +
-                                         std::to_string(adc_channels_) + ", got " + std::to_string(gain_.size()));
+    return eegd::param_error("gain", "give one gain or " + std::to_string(per_chip) + " (one per channel" +
+                                         (chips > 1 ? ", or " + std::to_string(adc_channels_) : std::string()) +
+                                         "), got " + std::to_string(gain_.size()));
   for (std::size_t i = 0; i < gain_.size(); ++i) {
     if (!adc::gain_code(gain_[i]))
       return eegd::param_error("gain", "the ADS1299 PGA has no gain " + eegd::format_number(gain_[i]) +
@@ -223,6 +224,8 @@ eegd::flow ads1299::produce(eegd::emitter& out, eegd::source_context& ctx) {
     h.first_frame = first;
     h.t0_ns = timestamp(first, n);
     if (gap) h.flags |= eegd::packet_flags::gap;
+    h.emitted_ns = eegd::monotonic_ns();  // latency counts from complete data, not from waiting for it
+    frames_.fetch_add(n, std::memory_order_relaxed);
   };
   while (n < batch_frames_) {
     adc::drdy_event ev;
@@ -271,7 +274,6 @@ eegd::flow ads1299::produce(eegd::emitter& out, eegd::source_context& ctx) {
   }
   seal(b);
   out.emit(std::move(b));
-  frames_.fetch_add(n, std::memory_order_relaxed);
   update_figures();
   return eegd::flow::ok;
 }

@@ -86,7 +86,7 @@ struct ads1299 final : eegd::source<ads1299> {
       eegd::param<&ads1299::srb1_>("srb1").doc("SRB1 as the common reference of every channel"),
       eegd::param<&ads1299::vref_>("vref").unit("V").range(1, 5).doc("reference voltage (4.5 V internal)"),
       eegd::param<&ads1299::status_channels_>("status_channels")
-          .doc("append one channel per chip with its status bits (LOFF_STATP << 12 | LOFF_STATN << 4 | GPIO)"),
+          .doc("append one channel per chip with its status word: LOFF_STATP x 4096 + LOFF_STATN x 16 + GPIO"),
       eegd::param<&ads1299::channel_names_>("channel_names").max_items(36).doc("channel labels (default: ch1..chN)"),
       eegd::param<&ads1299::clock_slew_ppm_>("clock_slew_ppm").unit("ppm").range(0, 1000)
           .doc("let timestamps follow the measured clock at most this fast (0: first_frame / rate exactly)"),
