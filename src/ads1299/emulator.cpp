@@ -130,9 +130,8 @@ wait_status emulator::wait_drdy(std::int64_t timeout_ns, drdy_event& event) {
       sleep_until(now + timeout_ns);
       return wait_status::timeout;
     }
-    sleep_until(t);
-    std::uint64_t expired = 0;
-    [[maybe_unused]] const auto n = ::read(timer_fd_, &expired, sizeof expired);  // disarm; count comes next
+    if (t > now) sleep_until(t);
+    // No read of the timerfd: re-arming it below clears its expirations.
     // Everything that completed while the host was away: the kernel would
     // have queued one event per edge, and the data register holds the newest.
     const std::uint64_t done = completed_by(monotonic());
