@@ -263,7 +263,7 @@ eegd::flow ads1299::produce(eegd::emitter& out, eegd::source_context& ctx) {
     next_expected_ = idx + 1;
     if (n == 0) {
       first = idx;
-      gap = gap || std::exchange(pending_gap_, false);
+      gap = std::exchange(pending_gap_, false) || gap;  // always consume the pending flag
     }
     std::int32_t* dst = b.counts().data() + std::size_t{n} * out_channels_;
     std::copy(frame_.begin(), frame_.end(), dst);
@@ -305,6 +305,9 @@ void ads1299::on_resume() {
   if (!driver_) return;
   resuming_ = true;
   resumes_.fetch_add(1, std::memory_order_relaxed);
+  // START restarts the ADC's conversions at a new phase: fit afresh.
+  fit_mono_->reset();
+  fit_real_->reset();
   keep_error(driver_->wakeup());  // produce() starts conversions again
 }
 

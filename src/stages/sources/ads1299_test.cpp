@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <thread>
 
 #include "config/pipeline_builder.hpp"
 #include "config/yaml_reader.hpp"
@@ -24,6 +25,7 @@ using testing::capture_sink;
 // the executor for inspection.
 class run_pipeline {
  public:
+  // seconds < 0: start and return; the caller stops the pipeline.
   run_pipeline(const std::string& yaml, double seconds, core::sensor_store* sensors = nullptr)
       : sensors_(sensors ? sensors : &own_sensors_) {
     register_builtin_stages(registry_);
@@ -37,10 +39,12 @@ class run_pipeline {
     for (const auto& e : built.errors) errors_ += e.to_string() + "\n";
     if (!built.graph) return;
     core::executor_options options;
-    options.duration_ns = static_cast<std::int64_t>(seconds * 1e9);
+    options.duration_ns = seconds < 0 ? -1 : static_cast<std::int64_t>(seconds * 1e9);
     exec_ = std::make_unique<core::executor>(std::move(*built.graph), options);
     exec_->start();
-    EXPECT_TRUE(exec_->wait_until(monotonic_ns() + 60'000'000'000));
+    if (seconds >= 0) {
+      EXPECT_TRUE(exec_->wait_until(monotonic_ns() + 60'000'000'000));
+    }
   }
   const std::string& errors() const { return errors_; }
   core::executor& exec() { return *exec_; }
@@ -261,6 +265,47 @@ TEST(Ads1299Stage, NewSettingsBumpTheSensorMetaRev) {
   EXPECT_EQ(c, b + 1);
   EXPECT_EQ(d, c + 1);
   EXPECT_EQ(e, d + 1);
+}
+
+// Waits (with a deadline) until `done` holds.
+template <class F>
+bool eventually(F done, std::int64_t timeout_ns = 20'000'000'000) {
+  const std::int64_t deadline = monotonic_ns() + timeout_ns;
+  while (!done()) {
+    if (monotonic_ns() > deadline) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+TEST(Ads1299Stage, PausingForLackOfDemandLeavesAFlaggedGapOfTheRightLength) {
+  run_pipeline run(
+      "stages:\n"
+      "  - ads1299: { emulator: true, rate: 250, batch: 5 }\n"
+      "  - collecting_sink: { name: out }\n",
+      -1);
+  ASSERT_EQ(run.errors(), "");
+  auto& sink = run.stage<testing::collecting_sink>("out");
+  ASSERT_TRUE(eventually([&] { return sink.received() >= 4; }));
+  sink.want(false);
+  ASSERT_TRUE(eventually([&] { return run.exec().demand() == core::demand_level::idle; }));
+  const std::uint64_t before = sink.received();
+  // The chip stays stopped for at least 200 ms of real time (50 frames).
+  const std::int64_t paused_at = monotonic_ns();
+  ASSERT_TRUE(eventually([&] { return monotonic_ns() - paused_at > 200'000'000; }));
+  sink.want(true);
+  ASSERT_TRUE(eventually([&] { return sink.received() >= before + 4; }));
+  run.exec().request_stop();
+  ASSERT_TRUE(run.exec().wait_until(monotonic_ns() + 10'000'000'000));
+  const auto r = sink.records();
+  bool found = false;
+  for (std::size_t i = 1; i < r.size(); ++i) {
+    const std::uint64_t jump = r[i].first_frame - (r[i - 1].first_frame + r[i - 1].frames);
+    EXPECT_EQ(jump > 0, (r[i].flags & packet_flags::gap) != 0) << i << ": " << r[i - 1].first_frame << "+" << r[i - 1].frames << " then " << r[i].first_frame;
+    found = found || jump >= 50;
+  }
+  EXPECT_TRUE(found) << "a gap of at least 200 ms worth of frames";
+  EXPECT_EQ(run.figure("ads1299", "resumes"), 1);
 }
 
 }  // namespace
