@@ -16,6 +16,12 @@ namespace {
 
 std::string why(int err) { return std::strerror(err); }
 
+// SPI_IOC_MESSAGE(n) for a segment count known only at run time (the macro
+// sizes a char array by n, a variable-length array when n is not a constant).
+unsigned long spi_message_request(std::size_t segments) {
+  return _IOC(_IOC_WRITE, SPI_IOC_MAGIC, 0, segments * sizeof(spi_ioc_transfer));
+}
+
 std::string spi_open_error(const std::string& dev, int err) {
   if (err == ENOENT)
     return "no " + dev + ": enable SPI with 'dtparam=spi=on' in /boot/firmware/config.txt and reboot";
@@ -111,7 +117,7 @@ status linux_io::transfer(std::span<const std::uint8_t> tx, std::span<std::uint8
     seg[0].bits_per_word = 8;
     count = 1;
   }
-  if (ioctl(spi_fd_, SPI_IOC_MESSAGE(count), seg.data()) < 0)
+  if (ioctl(spi_fd_, spi_message_request(count), seg.data()) < 0)
     return error{"SPI transfer on " + o_.spi_device + " failed: " + why(errno), {}};
   return ok();
 }
