@@ -24,7 +24,8 @@ TEST(Cli, CheckNamesTheTypoWithLineColumnAndSuggestion) {
 }
 
 TEST(Cli, CheckAcceptsTheShippedPipelines) {
-  for (const char* name : {"default.yaml", "research_4k.yaml", "bench_overhead.yaml"}) {
+  for (const char* name : {"default.yaml", "research_4k.yaml", "recording.yaml", "bench_overhead.yaml", "bench_stream.yaml",
+                           "ads1299.yaml", "ads1299_emulator.yaml"}) {
     auto r = run({eegd_binary(), "check", source_dir() + "/configs/pipelines/" + name});
     EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
   }
@@ -75,6 +76,56 @@ TEST(Cli, SigtermEndsARealtimeRunInOrder) {
   std::uint64_t rows = 0;
   while (std::getline(csv, line)) ++rows;
   EXPECT_EQ(rows, frames + 1);
+}
+
+TEST(Cli, RunWritesTheEmulatedAds1299SinesInMicrovolts) {
+  temp_dir dir;
+  dir.write("ads.yaml",
+            "stages:\n"
+            "  - ads1299: { emulator: true, rate: 500, gain: [24, 8, 24, 8, 24, 8, 24, 8], emu_sine_hz: [5], emu_sine_uv: [80, 300] }\n"
+            "  - to_voltage: {}\n"
+            "  - csv_sink: { path: ads.csv, precision: 9 }\n");
+  auto r = run({eegd_binary(), "run", dir.file("ads.yaml"), "--fast", "--duration", "2", "--stats-json",
+                dir.file("s.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream csv(read_file(dir.file("ads.csv")));
+  std::string line;
+  ASSERT_TRUE(std::getline(csv, line));
+  EXPECT_EQ(line, "frame,time_s,ch1,ch2,ch3,ch4,ch5,ch6,ch7,ch8");
+  std::uint64_t rows = 0;
+  double worst = 0;
+  while (std::getline(csv, line)) {
+    std::vector<double> v;
+    std::istringstream fields(line);
+    for (std::string f; std::getline(fields, f, ',');) v.push_back(std::stod(f));
+    ASSERT_EQ(v.size(), 10u) << line;
+    EXPECT_EQ(v[0], static_cast<double>(rows)) << "frames are consecutive";
+    const double phase = 2 * 3.141592653589793 * 5 * v[0] / 500;
+    for (std::size_t c = 0; c < 8; ++c) {
+      const double uv = c % 2 ? 300 : 80, gain = c % 2 ? 8 : 24;
+      worst = std::max(worst, std::abs(v[2 + c] - uv * std::sin(phase)) / (4.5 / (gain * 8388608) * 1e6));
+    }
+    ++rows;
+  }
+  EXPECT_EQ(rows, 1000u);
+  EXPECT_LE(worst, 0.51) << "worst deviation in LSBs";
+  const json s = json::parse(read_file(dir.file("s.json")));
+  EXPECT_EQ(s["stages"][0]["status"]["gaps"], 0.0);
+}
+
+TEST(Cli, ProbeTheEmulatorPrintsIdRegistersAndASummary) {
+  auto r = run({eegd_binary(), "probe", "--emulator", "--seconds", "0.2", "--input", "test_signal", "--gain", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("ADS1299 on emulator: ID 0x3E"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("02 CONFIG2    0xD0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("rate 250 S/s, gain 1, input test_signal"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1874.86"), std::string::npos) << r.out;
+}
+
+TEST(Cli, ProbeWithoutTheDeviceSaysHowToEnableSpi) {
+  auto r = run({eegd_binary(), "probe", "--spi-device", "/dev/spidev-missing"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no /dev/spidev-missing: enable SPI with 'dtparam=spi=on'"), std::string::npos) << r.err;
 }
 
 TEST(Cli, RelativePathsResolveAgainstThePipelineFolder) {

@@ -55,6 +55,30 @@ int main(int argc, char** argv) {
   stages_cmd->add_flag("--json", stages_json, "machine-readable output");
   stages_cmd->add_flag("--markdown", stages_markdown, "the pipeline reference (docs/pipeline-reference.md)");
 
+  probe_options probe;
+  auto* probe_cmd = app.add_subcommand("probe", "Talk to an ADS1299 board (or the emulator): ID, registers, frames");
+  probe_cmd->add_flag("--emulator", probe.emulator, "use the built-in emulator instead of hardware");
+  probe_cmd->add_option("--spi-device", probe.spi_device, "spidev device")->default_str("/dev/spidev0.0");
+  probe_cmd->add_option("--spi-hz", probe.spi_hz, "SPI clock")->check(CLI::Range(100'000u, 20'000'000u))
+      ->default_str("4000000");
+  probe_cmd->add_option("--gpio-chip", probe.gpio_chip, "GPIO chip name, path, label or number")
+      ->default_str("pinctrl-rp1");
+  probe_cmd->add_option("--drdy-gpio", probe.drdy_gpio, "DRDY line")->default_str("25");
+  probe_cmd->add_option("--start-gpio", probe.start_gpio, "START line (-1: not wired)")->default_str("23");
+  probe_cmd->add_option("--reset-gpio", probe.reset_gpio, "RESET line (-1: not wired)")->default_str("24");
+  probe_cmd->add_option("--pwdn-gpio", probe.pwdn_gpio, "PWDN line (-1: not wired)")->default_str("-1");
+  probe_cmd->add_option("--rate", probe.rate, "samples per second (250 .. 16000)")->default_str("250");
+  probe_cmd->add_option("--daisy", probe.daisy, "daisy-chained chips")->check(CLI::Range(1, 4))->default_str("1");
+  probe_cmd->add_option("--gain", probe.gain, "PGA gain for every channel")->default_str("24");
+  probe_cmd->add_option("--input", probe.input, "what the channels measure")
+      ->check(CLI::IsMember({"normal", "shorted", "test_signal", "temperature", "supply"}))
+      ->default_str("normal");
+  probe_cmd->add_flag("--lead-off", probe.lead_off, "turn on lead-off detection and report it");
+  probe_cmd->add_option("--seconds", probe.seconds, "how long to read")->check(CLI::Range(0.01, 60.0))
+      ->default_str("1");
+  probe_cmd->add_option("--frames", probe.show_frames, "frames to print")->check(CLI::Range(0, 1000))
+      ->default_str("5");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -68,6 +92,7 @@ int main(int argc, char** argv) {
     if (*serve_cmd || app.get_subcommands().empty()) return eegd::daemon::serve(serve);
     if (*check_cmd) return check_command(check_file);
     if (*stages_cmd) return stages_command(stages_json, stages_markdown);
+    if (*probe_cmd) return probe_command(probe);
   } catch (const std::exception& e) {
     std::cerr << "eegd: " << e.what() << "\n";
     return exit_failed;

@@ -18,6 +18,7 @@
 #include "stages/sinks/null_sink.hpp"
 #include "stages/sinks/recorder.hpp"
 #include "stages/sinks/websocket_sink.hpp"
+#include "stages/sources/ads1299.hpp"
 #include "stages/sources/file_source.hpp"
 #include "stages/sources/synthetic.hpp"
 
@@ -25,6 +26,7 @@ namespace eegd::stages {
 
 void register_builtin_stages(core::stage_registry& r) {
   // Sources
+  r.add<ads1299>("ads1299", "TI ADS1299 over SPI on a Raspberry Pi 5 (1-4 daisy-chained chips), or its emulator");
   r.add<synthetic>("synthetic", "Deterministic ADS1299-like test signal: sines, mains, pink noise");
   r.add<file_source>("file", "Replays an EDF/BDF(+) or OpenBCI GUI text recording, in real time or as fast as possible");
   // Transforms
