@@ -204,8 +204,39 @@ class figure_collector final : public status_writer {
 // ---------------------------------------------------------------------------
 // Construction and wiring
 
+namespace {
+
+// How many of a node's packets can exist at once: one being built, and each
+// stage downstream (a stage may forward the very packet it got) holding a
+// full queue plus the one it is processing. Pools start with that many
+// buffers, so the steady state never allocates however the load shifts
+// packets between queues.
+std::vector<std::size_t> packets_in_flight_bounds(const built_graph& g) {
+  const std::size_t n = g.nodes.size();
+  std::vector<std::vector<std::size_t>> consumers(n);
+  for (std::size_t j = 0; j < n; ++j)
+    for (std::size_t producer : g.nodes[j].inputs) consumers[producer].push_back(j);
+  std::vector<std::size_t> bounds(n, 1);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<bool> seen(n, false);
+    std::vector<std::size_t> todo = consumers[i];
+    while (!todo.empty()) {
+      const std::size_t j = todo.back();
+      todo.pop_back();
+      if (seen[j]) continue;
+      seen[j] = true;
+      bounds[i] += g.nodes[j].spec.queue.capacity + 1;
+      todo.insert(todo.end(), consumers[j].begin(), consumers[j].end());
+    }
+  }
+  return bounds;
+}
+
+}  // namespace
+
 executor::executor(built_graph graph, executor_options options)
     : graph_(std::move(graph)), options_(options) {
+  const std::vector<std::size_t> in_flight = packets_in_flight_bounds(graph_);
   for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
     nodes_.push_back(std::make_unique<node_runtime>(*this, graph_.nodes[i], i));
     node_runtime& n = *nodes_.back();
@@ -216,7 +247,12 @@ executor::executor(built_graph graph, executor_options options)
     packet_pool::options o;
     o.capacity_samples = std::size_t{out.channels} * out.max_frames;
     o.two_planes = out.kind == packet_kind::raw_and_voltage;
-    o.preallocate = 4;
+    // Bounded so a huge declared packet cannot reserve unbounded memory; past
+    // this the pool grows on demand (and the high-water mark stays).
+    constexpr std::size_t preallocate_bytes_limit = 16u << 20;
+    const std::size_t buffer_bytes = std::max<std::size_t>(1, o.capacity_samples * sizeof(float) * (o.two_planes ? 2 : 1));
+    o.preallocate = std::min(in_flight[i], std::max<std::size_t>(4, preallocate_bytes_limit / buffer_bytes));
+    o.max_buffers = std::max(o.max_buffers, o.preallocate);
     n.pool = packet_pool::handle(o);
   }
   wire();

@@ -160,9 +160,12 @@ describe("eegd browser UI", () => {
   });
 
   it("says when recording is not possible", async () => {
+    // The test pipeline has no recorder (the default preset loaded above has one).
+    const res = await fetch(`${eegd.url}/api/pipeline/start`, { method: "POST", body: PIPELINE });
+    assert.equal(res.status, 200, await res.text());
     await page.click("button.start-session");
     const msg = await page.waitForSelector(".session-msg.error", { timeout: TIMEOUT });
-    assert.match(await msg.textContent(), /not available|Not possible/);
+    assert.match(await msg.textContent(), /Not possible now: the running pipeline has no recorder/);
   });
 
   it("shows a banner while eegd is down and recovers when it is back", async () => {
