@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <numbers>
 #include <span>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -124,6 +125,72 @@ TEST(Control, LiveChangeReachesTheStreamWithoutAGapOrRestart) {
   EXPECT_NEAR(crossing_frequency(std::span(s.channel0).subspan(from), 4000), 40.0, 1.0);
   EXPECT_EQ(s.gaps, 0u);
   EXPECT_EQ(s.jumps, 0u) << "a live change must not restart the stream";
+}
+
+// Amplitude of the `hz` component of `x` (sampled at `rate`): one DFT bin over
+// a whole number of periods, so neighbouring tones do not leak into it.
+double tone_amplitude(std::span<const float> x, double rate, double hz) {
+  double re = 0, im = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double phase = 2 * std::numbers::pi * hz * static_cast<double>(i) / rate;
+    re += x[i] * std::cos(phase);
+    im -= x[i] * std::sin(phase);
+  }
+  return 2 * std::hypot(re, im) / static_cast<double>(x.size());
+}
+
+TEST(Control, LiveNotchChangeRemovesTheOtherMainsFrequency) {
+  // 60 Hz mains over a 10 Hz "alpha" sine, behind a notch set for 50 Hz.
+  running_daemon d(
+      "stages:\n"
+      "  - synthetic: { channels: 2, rate: 1000, batch: 10, sine_hz: [10], sine_uv: [20],\n"
+      "                 line_hz: 60, line_uv: 50, noise_uv: 0 }\n"
+      "  - to_voltage: {}\n"
+      "  - notch: { hz: 50, q: 30 }\n"
+      "  - websocket_sink: { topic: eeg }\n");
+  auto c = subscribed(d, "eeg");
+  stream_follower s;
+  s.read_frames(*c, 500);  // the filter's start-up transient
+  std::size_t from = s.channel0.size();
+  s.read_frames(*c, 1000);
+  const auto before = std::span(s.channel0).subspan(from, 1000);
+  EXPECT_NEAR(tone_amplitude(before, 1000, 60), 50.0, 2.5) << "a 50 Hz notch leaves 60 Hz alone";
+  EXPECT_NEAR(tone_amplitude(before, 1000, 10), 20.0, 1.0);
+
+  ASSERT_EQ(patch(d, replace("/stages/notch/hz", 60)).status, 200);
+  s.read_frames(*c, 1000);  // the change lands and the notch settles (time constant ~0.2 s)
+  from = s.channel0.size();
+  s.read_frames(*c, 1000);
+  const auto after = std::span(s.channel0).subspan(from, 1000);
+  EXPECT_LT(tone_amplitude(after, 1000, 60), 50.0 * 0.01) << "at least 40 dB down";
+  EXPECT_NEAR(tone_amplitude(after, 1000, 10), 20.0, 1.0) << "the EEG band is untouched";
+  EXPECT_EQ(s.gaps, 0u);
+  EXPECT_EQ(s.jumps, 0u) << "no restart";
+}
+
+TEST(Control, ChangesUpstreamOfARecordingAreRefusedUntilItStops) {
+  running_daemon d(
+      "stages:\n"
+      "  - synthetic: { channels: 2, rate: 1000, batch: 10 }\n"
+      "  - to_voltage: {}\n"
+      "  - websocket_sink: { topic: eeg }\n"
+      "  - recorder: { inputs: synthetic, format: bdf }\n");
+  auto r = d.post("/api/sessions", json{{"participant", "p01"}}.dump(), {{"Content-Type", "application/json"}});
+  ASSERT_LT(r.status, 300) << r.body;
+  r = patch(d, replace("/stages/synthetic/sine_hz", {12}));
+  ASSERT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(json::parse(r.body)["error"], "locked");
+  EXPECT_EQ(json::parse(r.body)["by"], "recorder");
+  r = patch(d, replace("/stages/synthetic/channels", 4), "?restart=1");
+  EXPECT_EQ(r.status, 409) << "a restart would end the recording: " << r.body;
+  EXPECT_EQ(d.post("/api/pipeline/shutdown", "").status, 409);
+  json view = json::parse(d.get("/api/pipeline").body);
+  EXPECT_EQ(view["stages"]["synthetic"]["sine_hz"], json::array({10.0})) << "nothing applied";
+  EXPECT_EQ(view["stages"]["synthetic"]["channels"], 2);
+
+  ASSERT_LT(d.post("/api/sessions/current/stop", "").status, 300);
+  r = patch(d, replace("/stages/synthetic/sine_hz", {12}));
+  EXPECT_EQ(r.status, 200) << r.body;
 }
 
 TEST(Control, OutOfRangeValueIs400NamingStageAndParameterAndNothingChanges) {
