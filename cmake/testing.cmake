@@ -1,6 +1,8 @@
 # eegd_add_tests(<target> LABELS <labels...> SOURCES <files...> LIBS <libs...>)
 # One GoogleTest binary per library; tests live beside the code they test.
-# Label "concurrency" marks suites that also run under ThreadSanitizer.
+# The first label is the suite's (ctest -L); gtest_discover_tests keeps only
+# one. Which suites run under ThreadSanitizer is the list of targets
+# `make test-tsan` builds (the tsan preset runs whatever was built).
 function(eegd_add_tests target)
   cmake_parse_arguments(T "" "" "LABELS;SOURCES;LIBS" ${ARGN})
   add_executable(${target} ${T_SOURCES})
