@@ -9,13 +9,14 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 #include <chrono>
-#include <cstring>
 #include <map>
+#include <span>
 #include <nlohmann/json.hpp>
 #include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/ctl_commands.hpp"
+#include "daemon/wire_format.hpp"
 
 namespace eegd::cli {
 
@@ -26,30 +27,6 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_interrupt(int) { g_interrupted.store(true); }
-
-// The binary v1 header (docs/protocol.md), little-endian like the machines
-// eegd runs on.
-struct wire_header {
-  std::uint8_t flags = 0;
-  std::uint64_t first_frame = 0;
-  std::int64_t t0_ns = 0;
-  double rate_hz = 0;
-  std::uint16_t channels = 0;
-  std::uint16_t topic_id = 0;
-  std::uint32_t frames = 0;
-};
-
-bool decode_header(const std::uint8_t* p, std::size_t size, wire_header& h) {
-  if (size < 48 || std::memcmp(p, "EEG1", 4) != 0) return false;
-  std::memcpy(&h.flags, p + 7, 1);
-  std::memcpy(&h.first_frame, p + 16, 8);
-  std::memcpy(&h.t0_ns, p + 24, 8);
-  std::memcpy(&h.rate_hz, p + 32, 8);
-  std::memcpy(&h.channels, p + 40, 2);
-  std::memcpy(&h.topic_id, p + 42, 2);
-  std::memcpy(&h.frames, p + 44, 4);
-  return true;
-}
 
 std::int64_t realtime_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -76,12 +53,12 @@ double percentile(std::vector<double>& v, double q) {
   return v[k];
 }
 
-void account(topic_window& w, const wire_header& h, std::int64_t arrived_ns) {
+void account(topic_window& w, const daemon::wire::decoded_header& h, std::int64_t arrived_ns) {
   ++w.packets;
   w.frames += h.frames;
   w.channels = h.channels;
   w.rate_hz = h.rate_hz;
-  if (h.flags & 1u) {
+  if (h.flags & daemon::wire::flags::gap) {
     ++w.gaps;
     if (w.seen && h.first_frame > w.next_frame) w.lost_frames += h.first_frame - w.next_frame;
   }
@@ -157,9 +134,9 @@ int ctl_watch(ctl_client& client, const watch_options& options) {
       }
       if (msg.is_object() && msg.value("type", "") == "topic")
         topic_of_id[msg.value("topic_id", std::uint16_t{0})] = msg.value("topic", "");
-    } else if (wire_header h; decode_header(bytes, size, h)) {
-      const auto it = topic_of_id.find(h.topic_id);
-      account(windows[it == topic_of_id.end() ? "?" : it->second], h, realtime_ns());
+    } else if (const auto h = daemon::wire::decode_header(std::as_bytes(std::span(bytes, size)))) {
+      const auto it = topic_of_id.find(h->topic_id);
+      account(windows[it == topic_of_id.end() ? "?" : it->second], *h, realtime_ns());
     }
     buffer.consume(size);
 
