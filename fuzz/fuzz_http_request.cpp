@@ -23,7 +23,7 @@ struct fuzz_env {
   pipeline_host pipeline{registry, sensors, topics, &recordings};
   pipeline_control control{registry, pipeline, "/nonexistent", ""};
   control_hub hub{control};
-  daemon_context ctx{topics, pipeline, registry, hub, recordings, access_policy{"127.0.0.1", 8080, {"eeg.local"}},
+  daemon_context ctx{topics, pipeline, registry, hub, recordings, access_policy{"127.0.0.1", 8080, {"eeg.local"}, "", false},
                      request_limits{}, "fuzz", "http://127.0.0.1:8080", "/nonexistent", "/nonexistent", 0,
                      EEGD_SOURCE_DIR "/docs"};
   http_api api{ctx};
