@@ -335,6 +335,10 @@ int serve(const serve_options& o) {
   io.run();
   for (auto& t : extra_threads) t.join();
   hub.stop();  // a control job still running finishes; what it posts to io is discarded
+  // The hub is destroyed before the pipeline (declared after it), and the
+  // pipeline's destructor still reports its final stop: nobody may listen.
+  pipeline.on_change(nullptr);
+  control.on_change(nullptr);
 
   if (unix_listening) ::unlink(socket_path.c_str());
   ::unlink((runtime_dir + "/eegd.json").c_str());
