@@ -1,34 +1,11 @@
 // Proves the steady state of a running pipeline allocates nothing: this test
-// binary replaces the global operator new with a counting one, lets a pipeline
+// binary counts every operator new (core/testing/counting_new.cpp), lets a pipeline
 // warm up, then counts allocations (on every thread) while thousands more
 // packets flow across three threads.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+#include "core/testing/counting_new.hpp"
 #include "core/testing/graph_fixture.hpp"
-
-namespace {
-std::atomic<std::uint64_t> allocations{0};
-}
-
-void* operator new(std::size_t n) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new(std::size_t n, std::align_val_t a) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  const auto align = static_cast<std::size_t>(a);
-  if (void* p = std::aligned_alloc(align, (n + align - 1) / align * align)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
 
 namespace eegd::core {
 namespace {
@@ -48,10 +25,10 @@ TEST(SteadyState, RunningPipelineAllocatesNothingPerPacket) {
   e.start();
   // collecting_sink reserved its record vector at build: no growth below 60000.
   ASSERT_TRUE(testing::wait_for([&] { return sink.received() >= 2000; }));
-  const std::uint64_t before = allocations.load();
+  const std::uint64_t before = eegd::testing::allocations_so_far();
   const std::uint64_t received_before = sink.received();
   ASSERT_TRUE(testing::wait_for([&] { return sink.received() >= received_before + 20000; }));
-  const std::uint64_t during = allocations.load() - before;
+  const std::uint64_t during = eegd::testing::allocations_so_far() - before;
   const std::uint64_t packets = sink.received() - received_before;
   e.request_stop();
   ASSERT_TRUE(e.wait_until(monotonic_ns() + 10'000'000'000));

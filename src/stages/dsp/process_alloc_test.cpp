@@ -1,12 +1,9 @@
 // Proves the DSP stages' process() allocates nothing once running: this test
-// binary replaces the global operator new with a counting one, warms each
+// binary counts every operator new (core/testing/counting_new.cpp), warms each
 // stage up, then counts allocations while thousands of packets go through.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+#include "core/testing/counting_new.hpp"
 #include "stages/dsp/align_and_zip.hpp"
 #include "stages/dsp/band_power.hpp"
 #include "stages/dsp/bandpass.hpp"
@@ -15,26 +12,6 @@
 #include "stages/dsp/rereference.hpp"
 #include "stages/dsp/select.hpp"
 #include "stages/testing/stage_harness.hpp"
-
-namespace {
-std::atomic<std::uint64_t> allocations{0};
-}
-
-void* operator new(std::size_t n) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new(std::size_t n, std::align_val_t a) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  const auto align = static_cast<std::size_t>(a);
-  if (void* p = std::aligned_alloc(align, (n + align - 1) / align * align)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
 
 namespace eegd::stages {
 namespace {
@@ -61,9 +38,9 @@ std::uint64_t allocations_while_running(const params& ps, std::size_t inputs = 1
       for (std::size_t port = 0; port < inputs; ++port) EXPECT_EQ(h.push(x.data(), batch, frame, port), flow::ok);
   };
   feed(100);
-  const std::uint64_t before = allocations.load();
+  const std::uint64_t before = eegd::testing::allocations_so_far();
   feed(3000);
-  const std::uint64_t during = allocations.load() - before;
+  const std::uint64_t during = eegd::testing::allocations_so_far() - before;
   EXPECT_GT(h.emitted_count(), 0u);
   return during;
 }
