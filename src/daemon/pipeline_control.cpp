@@ -69,19 +69,20 @@ config::config_errors pipeline_control::load(config::pipeline_doc base) {
   return errors;
 }
 
+std::optional<std::string> pipeline_control::locked_stage() const {
+  std::optional<std::string> by;
+  host_.with_executor([&](core::executor& exec) {
+    for (const auto& n : exec.graph().nodes)
+      if (!by) by = exec.locked_downstream(n.spec.name);
+  });
+  return by;
+}
+
 control_outcome pipeline_control::start_locked(config::pipeline_doc doc, bool keep_overrides) {
   if (base_) {
     // Restarting tears down every branch, including one that records.
-    bool locked = false;
-    std::string by;
-    host_.with_executor([&](core::executor& exec) {
-      for (const auto& n : exec.graph().nodes)
-        if (auto l = exec.locked_downstream(n.spec.name)) {
-          locked = true;
-          by = *l;
-        }
-    });
-    if (locked) return {409, {{"error", "locked"}, {"by", by}, {"detail", "stop the recording before restarting"}}};
+    if (auto by = locked_stage())
+      return {409, {{"error", "locked"}, {"by", *by}, {"detail", "stop the recording before restarting"}}};
   }
   auto errors = host_.start(doc);
   if (!errors.empty()) return errors_outcome(errors);
@@ -139,13 +140,7 @@ control_outcome pipeline_control::shutdown() {
   bool stopped = false;
   {
     std::lock_guard lock(mutex_);
-    bool locked = false;
-    std::string by;
-    host_.with_executor([&](core::executor& exec) {
-      for (const auto& n : exec.graph().nodes)
-        if (auto l = exec.locked_downstream(n.spec.name)) locked = true, by = *l;
-    });
-    if (locked) return {409, {{"error", "locked"}, {"by", by}, {"detail", "stop the recording first"}}};
+    if (auto by = locked_stage()) return {409, {{"error", "locked"}, {"by", *by}, {"detail", "stop the recording first"}}};
     stopped = host_.stop();
   }
   notify_change();
@@ -208,11 +203,8 @@ control_outcome pipeline_control::patch(const json& operations, bool restart_all
 
     // Locks: nothing reaching a locked stage may change.
     std::optional<std::string> locked_by;
+    if (!needs_restart.empty()) locked_by = locked_stage();
     host_.with_executor([&](core::executor& exec) {
-      if (!needs_restart.empty()) {
-        for (const auto& n : exec.graph().nodes)
-          if (!locked_by) locked_by = exec.locked_downstream(n.spec.name);
-      }
       for (const auto& c : diff.params)
         if (!locked_by) locked_by = exec.locked_downstream(c.stage);
     });

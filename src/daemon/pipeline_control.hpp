@@ -55,6 +55,9 @@ class pipeline_control {
  private:
   config::pipeline_doc merged_locked() const;
   control_outcome start_locked(config::pipeline_doc doc, bool keep_overrides);
+  // A stage of the running pipeline that refuses to be torn down (a recorder
+  // while it records), if any: what a restart or a stop must ask first.
+  std::optional<std::string> locked_stage() const;
   control_outcome errors_outcome(const config::config_errors& errors, int status = 400) const;
   nlohmann::json overrides_json() const;
 
