@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "eegd/events.hpp"
 #include "eegd/packet.hpp"
 
 namespace eegd {
@@ -61,6 +62,8 @@ struct stream_info {
   // Filters applied so far, human-readable, e.g. "HP:1Hz LP:40Hz N:60Hz"
   // (recorders copy it into EDF/BDF prefilter fields).
   std::string prefilter;
+  // Annotations that come with the data (events.hpp); null when the source has none.
+  std::shared_ptr<event_track> events;
 
   // Sets channels, names and one unit for all of them.
   void set_channels(std::vector<std::string> names, const std::string& unit) {

@@ -2,11 +2,24 @@
 
 #include <cerrno>
 #include <cstring>
+#include <cmath>
 #include <ctime>
 
 namespace eegd::stages {
 namespace {
 constexpr std::size_t flush_bytes = 1 << 16;
+
+std::uint64_t event_frame(const stream_event& e, const packet_header& h) {
+  const double frame = std::floor(e.onset_s * h.rate_hz);
+  return frame > 0 ? static_cast<std::uint64_t>(frame) : 0;
+}
+
+// A marker cell holds no separators, quotes or line breaks.
+std::string csv_safe(std::string text) {
+  for (char& c : text)
+    if (c == ',' || c == ';' || c == '"' || c == '\n' || c == '\r') c = ' ';
+  return text;
+}
 }
 
 eegd::status csv_sink::build(eegd::build_context& ctx) {
@@ -20,6 +33,7 @@ eegd::status csv_sink::build(eegd::build_context& ctx) {
                                                                  to_string(in.kind));
   resolved_ = ctx.resolve_path(path_);
   buffer_.reserve(flush_bytes * 2);
+  if (markers_) events_ = in.events;
   if (ctx.dry_run()) return eegd::ok();
   file_.reset(std::fopen(resolved_.c_str(), "w"));
   if (!file_) return eegd::param_error("path", "cannot create '" + resolved_ + "': " + std::strerror(errno));
@@ -46,6 +60,9 @@ eegd::flow csv_sink::process(const eegd::packet_ref& in) noexcept {
   next_frame_ = h.first_frame + h.frames;
   const std::size_t nch = h.channels;
   const int digits = static_cast<int>(precision_);
+  event_buf_.clear();
+  if (events_) next_event_ = events_->read(next_event_, static_cast<double>(next_frame_) / h.rate_hz, event_buf_).next;
+  std::size_t event_index = 0;
   auto row = std::back_inserter(buffer_);
   for (std::uint32_t f = 0; f < h.frames; ++f) {
     const std::int64_t t = h.frame_time_ns(f);
@@ -55,9 +72,22 @@ eegd::flow csv_sink::process(const eegd::packet_ref& in) noexcept {
     for (std::size_t c = 0; c < nch && !values.empty(); ++c) fmt::format_to(row, ",{:.{}g}", values[f * nch + c], digits);
     for (std::size_t c = 0; c < nch && !counts.empty(); ++c) fmt::format_to(row, ",{}", counts[f * nch + c]);
     if (markers_) {
-      if (f == 0 && lost > 0) fmt::format_to(row, ",gap:{}", lost);
-      else if (f == 0 && flagged) fmt::format_to(row, ",gap");
-      else fmt::format_to(row, ",");
+      fmt::format_to(row, ",");
+      const char* separator = "";
+      if (f == 0 && (lost > 0 || flagged)) {
+        if (lost > 0) fmt::format_to(row, "gap:{}", lost);
+        else fmt::format_to(row, "gap");
+        separator = ";";
+      }
+      // Stream events go on the frame whose period holds their onset (MNE's
+      // time_as_index); rounding never pushes one past this packet.
+      const bool last_frame = f + 1 == h.frames;
+      for (; event_index < event_buf_.size() &&
+             (last_frame || event_frame(event_buf_[event_index], h) <= h.first_frame + f);
+           ++event_index) {
+        fmt::format_to(row, "{}{}", separator, csv_safe(event_buf_[event_index].text));
+        separator = ";";
+      }
     }
     fmt::format_to(row, "\n");
   }

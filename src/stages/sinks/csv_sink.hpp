@@ -16,7 +16,9 @@ namespace eegd::stages {
 // an ISO-8601 UTC timestamp. Voltage is written in uV, raw counts as integers
 // (columns <name>_counts when both are written). The optional marker column
 // says where frames were lost: "gap:N" on the first frame after N missing
-// frames, "gap" when the source flagged a gap it could not size.
+// frames, "gap" when the source flagged a gap it could not size; and holds the
+// stream's events (a replayed file's annotations) on the frame whose period
+// holds their onset. Several in one cell are separated by ';'.
 struct csv_sink final : eegd::sink<csv_sink> {
   std::string path_;
   std::int64_t precision_ = 7;
@@ -31,7 +33,7 @@ struct csv_sink final : eegd::sink<csv_sink> {
       eegd::param<&csv_sink::timestamp_>("timestamp").doc("add a 'timestamp' column: ISO-8601 UTC with microseconds"),
       eegd::param<&csv_sink::voltage_>("voltage").doc("write voltage columns when the input carries voltage"),
       eegd::param<&csv_sink::raw_>("raw").doc("write raw ADC count columns when the input carries counts"),
-      eegd::param<&csv_sink::markers_>("markers").doc("add a 'marker' column noting lost frames"));
+      eegd::param<&csv_sink::markers_>("markers").doc("add a 'marker' column with lost frames and the stream's annotations"));
 
   eegd::status build(eegd::build_context& ctx);
   eegd::flow process(const eegd::packet_ref& in) noexcept;
@@ -53,6 +55,9 @@ struct csv_sink final : eegd::sink<csv_sink> {
   char second_text_[24] = {};  // "YYYY-mm-ddTHH:MM:SS" of cached_second_
   std::uint64_t next_frame_ = 0;
   bool first_packet_ = true;
+  std::shared_ptr<event_track> events_;
+  std::uint64_t next_event_ = 0;
+  std::vector<stream_event> event_buf_;
   std::string error_;
 };
 

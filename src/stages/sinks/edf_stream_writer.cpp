@@ -1,5 +1,6 @@
 #include "stages/sinks/edf_stream_writer.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace eegd::stages {
@@ -33,6 +34,7 @@ result<edf_plan> edf_plan_for(const stream_info& in, const edf_stream_settings& 
   plan.counts_as_digital = digital_counts;
   plan.uv_per_count = in.uv_per_count;
   plan.max_frames = in.max_frames;
+  plan.events = in.events;
   const int bits = in.sensor && in.sensor->resolution_bits > 0 ? in.sensor->resolution_bits : 24;
   for (std::uint32_t c = 0; c < in.channels; ++c) {
     formats::edf_channel ch;
@@ -75,6 +77,10 @@ status edf_stream_writer::open(const std::string& path, const edf_plan& plan, st
   if (!w) return w.err();
   writer_ = std::move(*w);
   next_frame_.reset();
+  events_ = plan.events;
+  // Events still in the track may belong to packets not yet written; those
+  // before the first one written are skipped in write_events().
+  next_event_ = events_ && events_->posted() > events_->capacity() ? events_->posted() - events_->capacity() : 0;
   publish_figures();
   return ok();
 }
@@ -82,8 +88,10 @@ status edf_stream_writer::open(const std::string& path, const edf_plan& plan, st
 status edf_stream_writer::write(const packet& p) {
   if (!writer_) return ok();
   const packet_header& h = p.header();
+  const double packet_start_s = static_cast<double>(h.first_frame) / h.rate_hz;
   if (!next_frame_) {
     if (status s = writer_->set_start_time(h.t0_ns); !s) return s;
+    recording_start_s_ = packet_start_s;
   } else if (h.first_frame > *next_frame_) {
     if (status s = writer_->write_gap(h.first_frame - *next_frame_); !s) return s;
   } else if (h.first_frame < *next_frame_) {
@@ -93,6 +101,8 @@ status edf_stream_writer::write(const packet& p) {
     writer_->annotate(writer_->seconds_written(), -1, "gap flagged by the source");
   }
   next_frame_ = h.first_frame + h.frames;
+  // Before the samples, so that a marker lands in the record holding its onset.
+  if (events_) write_events(packet_start_s, writer_->seconds_written(), static_cast<double>(*next_frame_) / h.rate_hz);
   status s;
   if (counts_as_digital_ && !p.counts().empty()) {
     s = writer_->write_digital(p.counts(), h.frames);
@@ -109,6 +119,18 @@ status edf_stream_writer::write(const packet& p) {
   }
   publish_figures();
   return s;
+}
+
+void edf_stream_writer::write_events(double packet_start_s, double file_s, double until_s) {
+  event_buf_.clear();
+  const auto r = events_->read(next_event_, until_s, event_buf_);
+  next_event_ = r.next;
+  if (r.missed > 0)
+    writer_->annotate(file_s, -1, std::to_string(r.missed) + " stream annotations lost (the recorder fell behind)");
+  for (stream_event& e : event_buf_) {
+    if (e.onset_s < recording_start_s_) continue;  // before this recording began
+    writer_->annotate(std::max(0.0, file_s + (e.onset_s - packet_start_s)), e.duration_s, std::move(e.text));
+  }
 }
 
 void edf_stream_writer::mark(std::string text) {

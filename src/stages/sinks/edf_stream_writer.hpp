@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "eegd/events.hpp"
 #include "eegd/recording.hpp"
 #include "eegd/stage.hpp"
 #include "formats/edf_writer.hpp"
@@ -31,6 +32,7 @@ struct edf_plan {
   bool counts_as_digital = false;     // BDF from counts: the counts are the digital values
   std::vector<double> uv_per_count;   // to scale counts when the file holds physical values
   std::uint32_t max_frames = 0;
+  std::shared_ptr<event_track> events;  // annotations that come with the stream, or null
 };
 
 // Validates the input stream and derives the plan (no file yet). Errors name
@@ -52,12 +54,19 @@ class edf_stream_writer {
 
  private:
   void publish_figures();
+  // Annotates the stream's events with onsets before `until_s` (run clock);
+  // `packet_start_s` (run clock) is at `file_s` in the file.
+  void write_events(double packet_start_s, double file_s, double until_s);
 
   std::unique_ptr<formats::edf_writer> writer_;
   bool counts_as_digital_ = false;
   std::vector<double> uv_per_count_;
   std::vector<float> scratch_;
   std::optional<std::uint64_t> next_frame_;
+  std::shared_ptr<event_track> events_;
+  std::uint64_t next_event_ = 0;
+  double recording_start_s_ = 0.0;  // run clock of the first frame written
+  std::vector<stream_event> event_buf_;
   std::atomic<double> rate_hz_{0.0};  // read by figures() from other threads
   std::atomic<std::uint64_t> frames_{0}, records_{0}, bytes_{0}, clipped_{0}, gap_frames_{0};
 };

@@ -58,6 +58,14 @@ eegd::status file_source::build_edf(eegd::build_context& ctx, const std::string&
   file_frames_ = static_cast<std::uint64_t>((*reader)->records()) * per_record_;
   if (file_frames_ == 0) return eegd::param_error("path", path + ": the file holds no data records");
   channels_ = static_cast<std::uint32_t>(edf_signals_.size());
+  if (h.annotation_index() < h.signals.size()) {
+    auto annotations = (*reader)->read_annotations();
+    if (!annotations) return eegd::param_error("path", annotations.err().message);
+    annotations_ = std::move(*annotations);
+    std::stable_sort(annotations_.begin(), annotations_.end(),
+                     [](const auto& a, const auto& b) { return a.onset_s < b.onset_s; });
+    events_ = std::make_shared<eegd::event_track>();
+  }
   edf_ = std::move(*reader);
 
   meta.device = "file";
@@ -74,6 +82,7 @@ eegd::status file_source::build_edf(eegd::build_context& ctx, const std::string&
   out.max_frames = static_cast<std::uint32_t>(batch_);
   out.uv_per_count = meta.uv_per_count;
   out.prefilter = h.signals[edf_signals_[0]].prefilter;
+  out.events = events_;
   out.sensor = ctx.sensors().publish("file:" + path, std::move(meta));
   record_.resize(h.signals.size());
   return eegd::ok();
@@ -141,6 +150,7 @@ eegd::flow file_source::produce(eegd::emitter& out, eegd::source_context& ctx) {
     if (!loop_) return eegd::flow::stop;
     ++loops_;
     pos = 0;
+    next_annotation_ = 0;
   }
   const auto frames = static_cast<std::uint32_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(batch_), file_frames_ - pos));
   if (realtime_) {
@@ -152,9 +162,23 @@ eegd::flow file_source::produce(eegd::emitter& out, eegd::source_context& ctx) {
   hdr.first_frame = next_frame_;
   hdr.t0_ns = start_real_ns_ + static_cast<std::int64_t>(static_cast<double>(next_frame_) * 1e9 / rate_);
   if (!read_frames(pos, frames, b.values().data())) return eegd::flow::error;
+  post_annotations(next_frame_ + frames);
   next_frame_ += frames;
   out.emit(std::move(b));
   return eegd::flow::ok;
+}
+
+void file_source::post_annotations(std::uint64_t until_frame) {
+  if (!events_) return;
+  const double pass_start_s = static_cast<double>(loops_ * file_frames_) / rate_;
+  const double until_s = static_cast<double>(until_frame) / rate_;
+  for (; next_annotation_ < annotations_.size(); ++next_annotation_) {
+    const formats::annotation& a = annotations_[next_annotation_];
+    // An onset past the last sample still belongs to this pass: post it with its last packet.
+    const bool last_packet = until_frame == (loops_ + 1) * file_frames_;
+    if (pass_start_s + a.onset_s >= until_s && !last_packet) break;
+    events_->post({pass_start_s + a.onset_s, a.duration_s, a.text});
+  }
 }
 
 void file_source::on_resume() {

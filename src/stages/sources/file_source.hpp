@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "eegd/events.hpp"
 #include "eegd/stage.hpp"
 #include "formats/edf_reader.hpp"
 #include "formats/openbci_reader.hpp"
@@ -14,8 +15,9 @@ namespace eegd::stages {
 // Replays a recording: EDF, EDF+, BDF, BDF+ (.edf, .bdf) or an OpenBCI GUI
 // text file (.txt, .csv), in real time or as fast as possible, optionally
 // looping. The file's channel names, rate and scale become the sensor's
-// settings. EDF+ annotation signals are not replayed: packets carry samples
-// only (docs/recording.md).
+// settings. EDF+/BDF+ annotations travel with the stream (eegd/events.hpp),
+// each posted just before the packet holding its onset, so a recorder
+// downstream writes them at the same onsets (docs/recording.md).
 struct file_source final : eegd::source<file_source> {
   std::string path_;
   bool realtime_ = true;
@@ -40,6 +42,8 @@ struct file_source final : eegd::source<file_source> {
   eegd::status build_openbci(eegd::build_context& ctx, const std::string& path);
   // Copies `frames` frames starting at frame `at` of the file into `out`.
   bool read_frames(std::uint64_t at, std::uint32_t frames, float* out);
+  // Posts the file's annotations whose onset falls before `until_frame` (run clock).
+  void post_annotations(std::uint64_t until_frame);
 
   std::unique_ptr<formats::edf_reader> edf_;
   std::vector<std::size_t> edf_signals_;  // data signals (annotations left out)
@@ -48,6 +52,9 @@ struct file_source final : eegd::source<file_source> {
   std::int64_t loaded_record_ = -1;
   std::size_t per_record_ = 0;
   std::vector<float> openbci_;  // whole file, interleaved uV
+  std::vector<formats::annotation> annotations_;  // onsets from the file's start, in order
+  std::shared_ptr<eegd::event_track> events_;
+  std::size_t next_annotation_ = 0;  // within the current pass over the file
   std::uint64_t file_frames_ = 0;
   std::uint32_t channels_ = 0;
   double rate_ = 0.0;
