@@ -4,14 +4,14 @@ JOBS ?= $(shell nproc)
 PIPELINE ?= configs/pipelines/default.yaml
 FUZZ_SECONDS ?= 20
 
-.PHONY: deps build web run test test-release test-asan test-tsan test-fuzz bench docs clean
+.PHONY: deps build web run test test-release asan-build test-asan test-tsan test-fuzz bench docs clean
 
 deps:
 	@scripts/deps.sh
 
 build: deps
 	@cmake --preset release >/dev/null
-	@cmake --build --preset release -j $(JOBS)
+	@$(call timed,cmake --build --preset release -j $(JOBS))
 	@$(MAKE) --no-print-directory web
 
 # The browser UI (web/dist, served by eegd at /); scripts/deps.sh ran npm ci.
@@ -21,26 +21,31 @@ web: deps
 run: build
 	@build/release/eegd serve --pipeline $(PIPELINE)
 
-test: deps test-release test-asan test-tsan test-fuzz
+# Each suite prints how long it took: `make test` must stay under 30 minutes
+# on 2 cores, and these lines show where the time goes.
+timed = start=$$(date +%s); $(1); rc=$$?; echo "make $@: $$(( $$(date +%s) - start )) s"; exit $$rc
+
+test: deps test-release test-asan test-fuzz test-tsan
 	@echo "make test: all suites passed"
 
 test-release: build
-	@ctest --preset release -j $(JOBS)
+	@$(call timed,ctest --preset release -j $(JOBS))
 
-test-asan: deps
+# One clang tree for ASan+UBSan: the unit and integration tests, and the
+# libFuzzer targets (scripts/run_fuzzers.sh runs them in test-fuzz).
+asan-build: deps
 	@cmake --preset asan >/dev/null
-	@cmake --build --preset asan -j $(JOBS)
-	@ctest --preset asan -j $(JOBS)
+	@$(call timed,cmake --build --preset asan -j $(JOBS))
+
+test-asan: asan-build
+	@$(call timed,ctest --preset asan -j $(JOBS))
 
 test-tsan: deps
 	@cmake --preset tsan >/dev/null
-	@cmake --build --preset tsan -j $(JOBS) --target eegd_core_tests eegd_daemon_unit_tests
-	@ctest --preset tsan -j $(JOBS)
+	@$(call timed,cmake --build --preset tsan -j $(JOBS) --target eegd_core_tests eegd_daemon_unit_tests && ctest --preset tsan -j $(JOBS))
 
-test-fuzz: deps
-	@cmake --preset fuzz >/dev/null
-	@cmake --build --preset fuzz -j $(JOBS)
-	@scripts/run_fuzzers.sh build/fuzz $(FUZZ_SECONDS)
+test-fuzz: asan-build
+	@$(call timed,scripts/run_fuzzers.sh build/asan $(FUZZ_SECONDS))
 
 bench: build
 	@build/release/bench/eegd_bench --benchmark_counters_tabular=true

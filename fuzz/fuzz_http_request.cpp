@@ -49,7 +49,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (used == 0) break;
     input += used;
   }
-  if (!ec && !parser.is_done()) parser.put_eof(ec);
+  // As in Beast's own read loop: end of stream counts only after some input
+  // (put_eof asserts got_some()); before that the peer simply sent nothing.
+  if (!ec && !parser.is_done() && parser.got_some()) parser.put_eof(ec);
   if (ec || !parser.is_done()) return 0;
   request req = parser.release();
   const bool upgrade = websocket::is_upgrade(req);

@@ -3,7 +3,7 @@
 # from its seed corpus in fuzz/corpus/<name>/. New inputs go to a scratch
 # directory so the committed corpus stays small. Fails on the first crash.
 set -euo pipefail
-build=${1:-build/fuzz}
+build=${1:-build/asan}
 seconds=${2:-20}
 root=$(cd "$(dirname "$0")/.." && pwd)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
