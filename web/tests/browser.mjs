@@ -29,6 +29,7 @@ stages:
   - synthetic: { channels: 8, rate: 250, batch: 8, sine_hz: [10], sine_uv: [100], noise_uv: 0, line_uv: 0,
                  channel_names: ${JSON.stringify(CHANNELS)} }
   - to_voltage: {}
+  - notch: { hz: 50 }
   - websocket_sink: { name: eeg_out, topic: eeg }
 `;
 const TIMEOUT = 20000;
@@ -107,6 +108,19 @@ describe("eegd browser UI", () => {
     await page.waitForSelector(`${field} .msg.ok`, { timeout: TIMEOUT });
     const view = (await eegd.api("/api/pipeline")).body;
     assert.deepEqual(view.stages.synthetic.sine_hz, [12]);
+  });
+
+  it("changes the notch frequency from the form and GET /api/pipeline shows it", async () => {
+    // Stages other than the source start folded: unfold the notch as a user would.
+    await page.click('.stage[data-stage="notch"] > summary');
+    const field = '.stage[data-stage="notch"] .field[data-param="hz"]';
+    assert.equal(await page.inputValue(`${field} input`), "50");
+    await page.fill(`${field} input`, "60");
+    await page.press(`${field} input`, "Enter");
+    await page.waitForSelector(`${field} .msg.ok`, { timeout: TIMEOUT });
+    const view = (await eegd.api("/api/pipeline")).body;
+    assert.equal(view.stages.notch.hz, 60);
+    assert.equal(view.overrides.notch.hz, 60);  // a live override of the YAML, kept on restart
   });
 
   it("offers a restart for a parameter that is not live, and applies it with one", async () => {
