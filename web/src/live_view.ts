@@ -36,6 +36,7 @@ export class LiveView {
     this.pauseButton.addEventListener("click", () => this.setPaused(!this.paused));
     this.topicSelect.addEventListener("change", () => this.subscribe(this.topicSelect.value));
     this.stream.onMeta = (m) => {
+      if (performance.getEntriesByName("eegd:topic-meta").length === 0) performance.mark("eegd:topic-meta");
       this.info.textContent = `${m.channels.length} ch @ ${m.rate_hz} Hz · grid 1 s`;
       this.canvas.dataset.channels = m.channels.join(",");
     };
@@ -83,6 +84,7 @@ export class LiveView {
   }
 
   private subscribe(topic: string): void {
+    performance.mark("eegd:subscribe");
     this.stream.subscribe(topic);
     this.canvas.dataset.topic = topic;
   }
@@ -109,6 +111,8 @@ export class LiveView {
       this.next = null;
       this.draw(this.last);
       this.canvas.dataset.frames = String(++this.frames);
+      // Page-start timing for tests/bench.mjs (and anyone with dev tools open).
+      if (this.frames === 1) performance.mark("eegd:first-trace");
     }
     if (this.stream.busy() || !this.stream.meta) return;
     void this.stream.columns(this.windowSeconds, plotColumns(this.canvas)).then((r) => {

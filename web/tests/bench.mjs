@@ -28,6 +28,21 @@ try {
   const frames = () => page.$eval("canvas.traces", (c) => Number(c.dataset.frames));
   await waitFor("the first traces", async () => (await frames()) > 0, 20000);
   console.log(`first traces ${Math.round(performance.now() - opened)} ms after opening the page`);
+  // Where that time went, on the page's own clock (ms since navigation start).
+  const steps = await page.evaluate(() => {
+    const at = (e) => (e ? Math.round(e.responseEnd ?? e.startTime) : -1);
+    const res = (part) => performance.getEntriesByType("resource").find((e) => e.name.includes(part));
+    const mark = (name) => performance.getEntriesByName(name)[0];
+    return {
+      html: at(performance.getEntriesByType("navigation")[0]),
+      "app.js": at(res("/app")),
+      "/api/topics": at(res("/api/topics")),
+      subscribe: at(mark("eegd:subscribe")),
+      "topic meta": at(mark("eegd:topic-meta")),
+      "first trace": at(mark("eegd:first-trace")),
+    };
+  });
+  console.log(`  page clock (ms): ${Object.entries(steps).map(([k, v]) => `${k} ${v}`).join(", ")}`);
   const metric = async (name) => (await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === name).value;
   for (const window of ["5", "30"]) {
     await page.selectOption("select.window", window);
