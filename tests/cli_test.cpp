@@ -1,6 +1,7 @@
 // eegd's command line as a user meets it: check, run, stages, --version.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -111,6 +112,49 @@ TEST(Cli, RunWritesTheEmulatedAds1299SinesInMicrovolts) {
   EXPECT_LE(worst, 0.51) << "worst deviation in LSBs";
   const json s = json::parse(read_file(dir.file("s.json")));
   EXPECT_EQ(s["stages"][0]["status"]["gaps"], 0.0);
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool sanitized_build = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool sanitized_build = true;
+#else
+constexpr bool sanitized_build = false;
+#endif
+#else
+constexpr bool sanitized_build = false;
+#endif
+
+// --mlock locks the process's pages (VmLck grows), and when that is not
+// permitted it warns, says what would permit it, and runs anyway.
+TEST(Cli, MlockLocksMemoryOrWarnsAndRunsAnyway) {
+  const std::string pipeline = std::string(EEGD_SOURCE_DIR) + "/configs/pipelines/bench_ads1299.yaml";
+  const std::vector<std::string> args = {eegd_binary(), "--mlock", "run", pipeline, "--fast", "--duration", "1", "-q"};
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (CAP_IPC_LOCK) for the locked case";
+  if (sanitized_build) {
+    // ASan's mlockall is a no-op returning 0: eegd must not claim a lock it lacks.
+    auto r = run(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE((r.out + r.err).find("the kernel shows no locked memory"), std::string::npos) << r.out << r.err;
+    return;
+  }
+  auto locked = run(args);
+  ASSERT_EQ(locked.exit_code, 0) << locked.err;
+  const std::string log = locked.out + locked.err;  // spdlog writes to stdout
+  const auto at = log.find("memory locked (mlockall): ");
+  ASSERT_NE(at, std::string::npos) << log;
+  EXPECT_GT(std::stoul(log.substr(at + 26)), 0u) << log;
+
+  // Without CAP_IPC_LOCK and with a zero RLIMIT_MEMLOCK, mlockall must fail.
+  std::vector<std::string> denied_args = {"/usr/bin/prlimit", "--memlock=0:0", "/usr/bin/setpriv", "--bounding-set=-ipc_lock"};
+  denied_args.insert(denied_args.end(), args.begin(), args.end());
+  auto denied = run(denied_args);
+  ASSERT_EQ(denied.exit_code, 0) << denied.err;
+  const std::string warning = denied.out + denied.err;
+  EXPECT_NE(warning.find("mlockall failed: Operation not permitted (RLIMIT_MEMLOCK is 0 KiB"), std::string::npos)
+      << warning;
+  EXPECT_NE(warning.find("running without locked memory"), std::string::npos) << warning;
 }
 
 TEST(Cli, ProbeTheEmulatorPrintsIdRegistersAndASummary) {

@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/version.hpp"
+#include "core/memory_lock.hpp"
 #include "daemon/daemon.hpp"
 
 int main(int argc, char** argv) {
@@ -18,6 +19,9 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->check(
       CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  bool lock_memory = false;
+  app.add_flag("--mlock", lock_memory,
+               "lock the process's memory (mlockall) so acquisition never waits on paging; warns if not permitted");
 
   eegd::daemon::serve_options serve;
   auto* serve_cmd = app.add_subcommand("serve", "Run the daemon: pipeline, HTTP API and WebSocket streams");
@@ -86,6 +90,13 @@ int main(int argc, char** argv) {
   }
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  if (lock_memory) {
+    // Real-time hygiene is an option that degrades, never a reason not to record.
+    if (eegd::status s = eegd::core::lock_memory(); !s)
+      spdlog::warn("{}; running without locked memory", s.err().message);
+    else
+      spdlog::info("memory locked (mlockall): {} KiB so far", eegd::core::locked_bytes() / 1024);
+  }
 
   try {
     if (*run_cmd) return run_command(run);
