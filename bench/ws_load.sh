@@ -17,6 +17,9 @@ ticks=$(getconf CLK_TCK)
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+# The daemon's own memory: RSS minus the shared, file-backed pages of its code
+# and libraries (which the page cache may share and reclaim).
+anon_kb() { awk '/RssAnon/ {print $2}' "/proc/$1/status"; }
 
 start_daemon() {  # pipeline runtime_dir -> sets pid and url
   "$build/eegd" serve --pipeline "$1" --http 127.0.0.1:0 --runtime-dir "$2" --state-dir "$2/state" \
@@ -54,7 +57,7 @@ for pipeline in default bench_stream; do
   c0=$(cpu_ticks "$pid")
   sleep "$idle_seconds"
   c1=$(cpu_ticks "$pid")
-  python3 -c "import sys; c0,c1,hz,s=map(float,sys.argv[1:5]); print(f'daemon CPU: {(c1-c0)/hz/s*100:.2f}% of one core; RSS {int(sys.argv[5])/1024:.1f} MB')" \
-    "$c0" "$c1" "$ticks" "$idle_seconds" "$(rss_kb "$pid")"
+  python3 -c "import sys; c0,c1,hz,s=map(float,sys.argv[1:5]); print(f'daemon CPU: {(c1-c0)/hz/s*100:.2f}% of one core; RSS {int(sys.argv[5])/1024:.1f} MB, of which anonymous {int(sys.argv[6])/1024:.1f} MB')" \
+    "$c0" "$c1" "$ticks" "$idle_seconds" "$(rss_kb "$pid")" "$(anon_kb "$pid")"
   kill -TERM "$pid"; wait "$pid" || true
 done
