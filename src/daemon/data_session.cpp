@@ -1,5 +1,3 @@
-#include <spdlog/spdlog.h>
-
 #include <array>
 #include <atomic>
 #include <type_traits>
