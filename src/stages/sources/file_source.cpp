@@ -172,12 +172,13 @@ void file_source::post_annotations(std::uint64_t until_frame) {
   if (!events_) return;
   const double pass_start_s = static_cast<double>(loops_ * file_frames_) / rate_;
   const double until_s = static_cast<double>(until_frame) / rate_;
+  // An onset past the last sample still belongs to this pass: post it with its last packet.
+  const bool last_packet = until_frame == (loops_ + 1) * file_frames_;
   for (; next_annotation_ < annotations_.size(); ++next_annotation_) {
     const formats::annotation& a = annotations_[next_annotation_];
-    // An onset past the last sample still belongs to this pass: post it with its last packet.
-    const bool last_packet = until_frame == (loops_ + 1) * file_frames_;
-    if (pass_start_s + a.onset_s >= until_s && !last_packet) break;
-    events_->post({pass_start_s + a.onset_s, a.duration_s, a.text});
+    const double onset_s = pass_start_s + a.onset_s;
+    if (onset_s >= until_s && !last_packet) break;
+    events_->post({onset_s, a.duration_s, a.text});
   }
 }
 
