@@ -114,25 +114,13 @@ TEST(Cli, RunWritesTheEmulatedAds1299SinesInMicrovolts) {
   EXPECT_EQ(s["stages"][0]["status"]["gaps"], 0.0);
 }
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool sanitized_build = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool sanitized_build = true;
-#else
-constexpr bool sanitized_build = false;
-#endif
-#else
-constexpr bool sanitized_build = false;
-#endif
-
 // --mlock locks the process's pages (VmLck grows), and when that is not
 // permitted it warns, says what would permit it, and runs anyway.
 TEST(Cli, MlockLocksMemoryOrWarnsAndRunsAnyway) {
   const std::string pipeline = std::string(EEGD_SOURCE_DIR) + "/configs/pipelines/bench_ads1299.yaml";
   const std::vector<std::string> args = {eegd_binary(), "--mlock", "run", pipeline, "--fast", "--duration", "1", "-q"};
   if (::geteuid() != 0) GTEST_SKIP() << "needs root (CAP_IPC_LOCK) for the locked case";
-  if (sanitized_build) {
+  if (EEGD_SANITIZED) {
     // ASan's mlockall is a no-op returning 0: eegd must not claim a lock it lacks.
     auto r = run(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
