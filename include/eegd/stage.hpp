@@ -144,7 +144,11 @@ class emitter {
   virtual packet_builder make(std::uint32_t frames) = 0;
   virtual void emit(packet_ref p) = 0;
 
-  void emit(packet_builder&& b) { emit(std::move(b).publish()); }
+  // Publishes a packet built with make() or derive() and sends it on.
+  void emit(packet_builder&& b) {
+    before_publish(b.header());
+    emit(std::move(b).publish());
+  }
 
   // make() plus the timing of `in`: first frame, t0, flags, emission time,
   // sensor and meta_rev. The usual start of a transform's output packet.
@@ -164,6 +168,9 @@ class emitter {
 
  protected:
   ~emitter() = default;
+  // The last look at a built packet's header before it becomes immutable: the
+  // runtime stamps a source's emission time here.
+  virtual void before_publish(packet_header&) {}
 };
 
 // What a source sees while producing: interruptible waiting.

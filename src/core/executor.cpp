@@ -58,10 +58,14 @@ packet_builder node_emitter::make(std::uint32_t frames) {
     h.sensor_id = out.sensor->sensor_id;
     h.meta_rev = out.sensor->meta_rev;
   }
-  // A source's data is ready when it asks for a packet to put it in; latency
-  // is measured from here. Sources that know better overwrite it.
-  if (node_.role == stage_role::source) h.emitted_ns = monotonic_ns();
   return b;
+}
+
+// End-to-end latency runs from a source's emission to a sink's receipt, so a
+// source packet is stamped when it is handed over, after the source has read
+// or synthesised its samples (that time is the source's own process time).
+void node_emitter::before_publish(packet_header& h) {
+  if (node_.role == stage_role::source) h.emitted_ns = monotonic_ns();
 }
 
 void node_emitter::emit(packet_ref p) { exec_.forward(node_, std::move(p)); }

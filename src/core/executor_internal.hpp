@@ -44,6 +44,8 @@ class node_emitter final : public emitter {
   void emit(packet_ref p) override;
 
  private:
+  void before_publish(packet_header& h) override;
+
   executor& exec_;
   node_runtime& node_;
 };

@@ -224,7 +224,6 @@ eegd::flow ads1299::produce(eegd::emitter& out, eegd::source_context& ctx) {
     h.first_frame = first;
     h.t0_ns = timestamp(first, n);
     if (gap) h.flags |= eegd::packet_flags::gap;
-    h.emitted_ns = eegd::monotonic_ns();  // latency counts from complete data, not from waiting for it
     frames_.fetch_add(n, std::memory_order_relaxed);
   };
   while (n < batch_frames_) {
