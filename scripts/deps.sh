@@ -10,7 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang lld libclang-rt-14-dev
   # libraries
   libboost-dev libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libcli11-dev libfftw3-dev libsystemd-dev libgpiod-dev libnats-dev
+  libcli11-dev libfftw3-dev libgpiod-dev libnats-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3-scipy python3-mne
   nats-server chromium nodejs wrk hyperfine valgrind tmux procps psmisc

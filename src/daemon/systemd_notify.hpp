@@ -2,8 +2,9 @@
 
 // The systemd notify protocol (sd_notify(3)): READY=1 once the pipeline runs,
 // WATCHDOG=1 from the supervision loop while the pipeline makes progress,
-// STOPPING=1 on shutdown. Without NOTIFY_SOCKET (not under systemd) every call
-// does nothing.
+// STOPPING=1 on shutdown, each a datagram to the socket named by NOTIFY_SOCKET
+// (a path, or '@' for an abstract socket). Without NOTIFY_SOCKET (not under
+// systemd) every call does nothing.
 
 #include <cstdint>
 #include <string>
@@ -23,6 +24,9 @@ class systemd_notifier {
   void status(const std::string& text);
 
  private:
+  void send(const std::string& message);
+
+  std::string socket_;
   bool active_ = false;
   std::uint64_t watchdog_usec_ = 0;
 };

@@ -1,0 +1,123 @@
+// The notify protocol as sd_notify(3) defines it: the datagrams systemd would
+// receive on path and abstract sockets, and whose watchdog settings apply.
+#include "daemon/systemd_notify.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace eegd::daemon {
+namespace {
+
+// The receiving end systemd would hold; `name` is a path or "@abstract".
+class notify_receiver {
+ public:
+  explicit notify_receiver(std::string name) : name_(std::move(name)) {
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, name_.data(), name_.size());
+    if (name_[0] == '@') addr.sun_path[0] = '\0';
+    const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name_.size());
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), length) != 0) ADD_FAILURE() << "bind " << name_;
+  }
+  ~notify_receiver() {
+    ::close(fd_);
+    if (name_[0] == '/') ::unlink(name_.c_str());
+  }
+  // The datagram already sent (send completes before the call returns, so
+  // there is nothing to wait for); "" when there is none.
+  std::string take() {
+    char buf[4096];
+    const ssize_t n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string{};
+  }
+
+ private:
+  std::string name_;
+  int fd_ = -1;
+};
+
+// Sets environment variables for one test and restores them after.
+class scoped_env {
+ public:
+  void set(const char* name, const std::string& value) {
+    if (!original_.contains(name)) {
+      const char* old = std::getenv(name);
+      original_[name] = old ? std::optional<std::string>(old) : std::nullopt;
+    }
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~scoped_env() {
+    for (const auto& [name, value] : original_)
+      if (value) ::setenv(name.c_str(), value->c_str(), 1);
+      else ::unsetenv(name.c_str());
+  }
+
+ private:
+  std::map<std::string, std::optional<std::string>> original_;
+};
+
+std::string unique_name(const char* tag) { return std::string(tag) + std::to_string(::getpid()); }
+
+TEST(SystemdNotify, SendsEachStateToAPathSocket) {
+  const std::string path = (std::filesystem::temp_directory_path() / unique_name("eegd-notify-")).string();
+  notify_receiver systemd(path);
+  scoped_env env;
+  env.set("NOTIFY_SOCKET", path);
+  systemd_notifier n;
+  ASSERT_TRUE(n.active());
+  n.ready("listening on http://127.0.0.1:8080");
+  EXPECT_EQ(systemd.take(), "READY=1\nSTATUS=listening on http://127.0.0.1:8080");
+  n.watchdog();
+  EXPECT_EQ(systemd.take(), "WATCHDOG=1");
+  n.status("recording");
+  EXPECT_EQ(systemd.take(), "STATUS=recording");
+  n.stopping();
+  EXPECT_EQ(systemd.take(), "STOPPING=1");
+}
+
+TEST(SystemdNotify, ReachesAnAbstractSocket) {
+  const std::string name = "@" + unique_name("eegd-notify-test-");
+  notify_receiver systemd(name);
+  scoped_env env;
+  env.set("NOTIFY_SOCKET", name);
+  systemd_notifier n;
+  n.watchdog();
+  EXPECT_EQ(systemd.take(), "WATCHDOG=1");
+}
+
+TEST(SystemdNotify, InactiveWithoutAUsableSocket) {
+  scoped_env env;
+  for (const char* value : {"", "relative/path"}) {
+    env.set("NOTIFY_SOCKET", value);
+    systemd_notifier n;
+    EXPECT_FALSE(n.active()) << "'" << value << "'";
+    n.ready("ignored");  // nowhere to send: does nothing
+  }
+}
+
+TEST(SystemdNotify, WatchdogIntervalAppliesOnlyToTheProcessItNames) {
+  scoped_env env;
+  env.set("NOTIFY_SOCKET", "/run/systemd/notify");
+  env.set("WATCHDOG_USEC", "10000000");
+  env.set("WATCHDOG_PID", std::to_string(::getpid()));
+  EXPECT_EQ(systemd_notifier().watchdog_usec(), 10'000'000u);
+  env.set("WATCHDOG_PID", std::to_string(::getpid() + 1));  // meant for another process
+  EXPECT_EQ(systemd_notifier().watchdog_usec(), 0u);
+  env.set("WATCHDOG_PID", "");
+  env.set("WATCHDOG_USEC", "ten seconds");
+  EXPECT_EQ(systemd_notifier().watchdog_usec(), 0u);
+}
+
+}  // namespace
+}  // namespace eegd::daemon
