@@ -2,7 +2,9 @@
 # WebSocket load and idle figures for eegd serve (a benchmark, not a test).
 #   bench/ws_load.sh [CLIENTS] [SECONDS]
 # 1. 100 clients on a 4 kS/s x 32 ch topic: delivered packets, gaps, latency
-#    from a packet's last frame to its receipt, daemon CPU.
+#    from a packet's last frame to its receipt, daemon CPU; then the same
+#    clients on bench/ws_reference_server (the leanest Beast broadcast, no
+#    pipeline) for the floor of this machine, and eegd's ratio to it.
 # 2. Idle (no clients) for 30 s on the default and on the streaming pipeline:
 #    daemon CPU and resident memory.
 set -euo pipefail
@@ -49,6 +51,20 @@ PY
 status=$(curl -s "$url/api/status")
 echo "daemon says: client drops $(echo "$status" | python3 -c 'import json,sys;print(json.load(sys.stdin)["drops"]["clients"])')"
 kill -TERM "$pid"; wait "$pid" || true
+
+echo "== reference: the same $clients clients on bench/ws_reference_server"
+"$build/bench/ws_reference_server" "$((seconds + 3))" > "$tmp/reference.port" &
+ref_pid=$!
+for _ in $(seq 100); do [ -s "$tmp/reference.port" ] && break; sleep 0.05; done
+"$build/bench/ws_load_client" 127.0.0.1 "$(awk '{print $2}' "$tmp/reference.port")" eeg "$clients" "$seconds" 2 \
+  > "$tmp/reference.json"
+wait "$ref_pid" || true
+python3 - "$tmp/load.json" "$tmp/reference.json" <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1]))['latency_us']; r = json.load(open(sys.argv[2]))['latency_us']
+print(f"reference latency: p50 {r['p50']:.0f} us, p99 {r['p99']:.0f} us, max {r['max']:.0f} us")
+print(f"eegd / reference: p50 {e['p50'] / r['p50']:.2f}x, p99 {e['p99'] / r['p99']:.2f}x")
+PY
 
 for pipeline in default bench_stream; do
   echo "== idle, no clients, ${idle_seconds}s: $pipeline"
