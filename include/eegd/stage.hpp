@@ -32,6 +32,12 @@
 //
 // Optional hooks (detected by the framework when present):
 //   status build(build_context& ctx);       // validate + allocate (default: output = input)
+//   status prepare();                       // transform/sink: on the stage's thread just before
+//                                           // its first packet, which comes only once its branch
+//                                           // has demand. For what only flowing data needs and
+//                                           // costs memory while idle (FFTW maps its whole
+//                                           // library to plan); may allocate. An error counts
+//                                           // as that packet's, under the stage's on_error.
 //   void finish(emitter& out);              // transform: end of stream, emit what is left
 //   void finish();                          // sink/source: flush and close
 //   void on_params_changed();               // after live parameters changed (stage thread,

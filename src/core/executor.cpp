@@ -496,7 +496,15 @@ void executor::deliver(worker& w, node_runtime& n, std::size_t port, const packe
   flow f = flow::ok;
   std::string reason;
   try {
-    f = n.stage.process(port, p, n.emitter);
+    if (!n.prepared) {
+      if (status s = n.stage.prepare(); s) {
+        n.prepared = true;
+      } else {
+        f = flow::error;
+        reason = "prepare: " + s.err().message;
+      }
+    }
+    if (n.prepared) f = n.stage.process(port, p, n.emitter);
   } catch (const std::exception& e) {
     f = flow::error;
     reason = e.what();

@@ -68,6 +68,7 @@ struct node_runtime {
   std::atomic<node_state> state{node_state::running};
   std::atomic<bool> demanded{true};
   bool duration_reached = false;  // sources: --duration worth of data emitted
+  bool prepared = false;          // prepare() succeeded; touched only on the node's thread
 
   counter packets_in, frames_in, packets_out, frames_out, errors, skipped, process_ns;
   histogram process_hist;

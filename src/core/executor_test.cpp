@@ -262,6 +262,51 @@ TEST(Executor, SourcesPauseWithoutDemandAndResumeWithAGap) {
   ASSERT_NE(resumed, r.end()) << "the first packet after a pause carries the gap flag";
 }
 
+TEST(Executor, PrepareRunsOnceOnTheStageThreadBeforeItsFirstPacketAndOnlyWithDemand) {
+  graph_fixture g;
+  g.node("src", "counting_source",
+         {.params = {p("packets", i64(0)), p("realtime", true), p("rate", 2000.0), p("batch", i64(10))}})
+      .node("watched", "collecting_sink", {.inputs = {"src"}})
+      .node("unwatched", "collecting_sink", {.inputs = {"src"}, .group = "other", .params = {p("wanted", false)}});
+  executor& e = g.build();
+  auto& watched = g.stage<collecting_sink>("watched");
+  auto& unwatched = g.stage<collecting_sink>("unwatched");
+  e.start();
+  ASSERT_TRUE(wait_for([&] { return watched.received() >= 5; }));
+  const auto w = watched.prepared();
+  EXPECT_EQ(w.calls, 1);
+  EXPECT_EQ(w.packets_before, 0u);
+  EXPECT_TRUE(w.on_the_process_thread);
+  EXPECT_EQ(unwatched.prepared().calls, 0) << "a branch nobody wants is never prepared";
+
+  unwatched.want(true);
+  ASSERT_TRUE(wait_for([&] { return unwatched.received() >= 3; }));
+  const auto u = unwatched.prepared();
+  EXPECT_EQ(u.calls, 1);
+  EXPECT_EQ(u.packets_before, 0u);
+  EXPECT_TRUE(u.on_the_process_thread);
+  e.request_stop();
+  ASSERT_TRUE(e.wait_until(monotonic_ns() + deadline_10s));
+  EXPECT_EQ(watched.prepared().calls, 1);
+}
+
+TEST(Executor, APrepareFailureFollowsTheStagesErrorPolicy) {
+  graph_fixture g;
+  g.node("src", "counting_source", {.params = {p("packets", i64(100))}})
+      .node("failing", "collecting_sink",
+            {.inputs = {"src"}, .on_error = error_policy::drain_then_stop, .params = {p("fail_prepare", true)}})
+      .node("sibling", "collecting_sink", {.inputs = {"src"}, .group = "other"});
+  run_to_end(g.build());
+  const auto s = g.exec().stats();
+  EXPECT_EQ(g.exec().state(), pipeline_state::stopped);
+  const auto failing = g.stats_of(s, "failing");
+  EXPECT_EQ(failing.state, node_state::stopped);
+  EXPECT_EQ(failing.errors, 1u);
+  EXPECT_EQ(failing.last_error, "prepare: collecting_sink: planned prepare failure");
+  EXPECT_EQ(g.stage<collecting_sink>("failing").received(), 0u);
+  EXPECT_TRUE(contiguous(g.stage<collecting_sink>("sibling").records(), 100 * 8));
+}
+
 TEST(Executor, LiveParameterChangeAppliesOnTheStageThread) {
   graph_fixture g;
   g.node("src", "counting_source",

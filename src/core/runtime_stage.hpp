@@ -28,6 +28,7 @@ class runtime_stage {
   virtual param_value get_param(std::string_view name) const = 0;
 
   virtual status build(build_context& ctx) = 0;
+  virtual status prepare() = 0;
   virtual flow produce(emitter& out, source_context& ctx) = 0;
   virtual flow process(std::size_t port, const packet_ref& in, emitter& out) = 0;
   virtual void finish(emitter& out) = 0;

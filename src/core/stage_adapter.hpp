@@ -104,6 +104,10 @@ class stage_adapter final : public runtime_stage {
     if constexpr (requires { stage_.finish(out); }) stage_.finish(out);
     else if constexpr (requires { stage_.finish(); }) stage_.finish();
   }
+  status prepare() override {
+    if constexpr (requires { stage_.prepare(); }) return stage_.prepare();
+    else return ok();
+  }
   void on_params_changed() override {
     if constexpr (requires { stage_.on_params_changed(); }) stage_.on_params_changed();
   }

@@ -122,15 +122,18 @@ struct offset_transform final : eegd::transform<offset_transform> {
 
 // Records the first frame, frame count, flags and first sample of every packet.
 // Can be held shut (blocks in process() until opened), fail with flow::error
-// at given packet numbers, report itself locked, and switch its demand.
+// at given packet numbers or in prepare(), report itself locked, and switch
+// its demand. Notes when and on which thread prepare() ran.
 struct collecting_sink final : eegd::sink<collecting_sink> {
   std::vector<double> fail_at_;  // packet numbers (0-based) that return flow::error
   bool locked_ = false;
   bool wanted_ = true;
+  bool fail_prepare_ = false;
   static constexpr auto params = eegd::param_list(
       eegd::param<&collecting_sink::fail_at_>("fail_at").range(0, 1e9),
       eegd::param<&collecting_sink::locked_>("locked"),
-      eegd::param<&collecting_sink::wanted_>("wanted"));
+      eegd::param<&collecting_sink::wanted_>("wanted"),
+      eegd::param<&collecting_sink::fail_prepare_>("fail_prepare"));
 
   struct record {
     std::uint64_t first_frame;
@@ -146,9 +149,19 @@ struct collecting_sink final : eegd::sink<collecting_sink> {
     return eegd::ok();
   }
 
+  eegd::status prepare() {
+    std::lock_guard lock(mutex_);
+    prepares_++;
+    prepared_on_ = std::this_thread::get_id();
+    packets_before_prepare_ = seen_.load();
+    if (fail_prepare_) return eegd::error{"collecting_sink: planned prepare failure", {}};
+    return eegd::ok();
+  }
+
   eegd::flow process(const eegd::packet_ref& in) {
     {
       std::unique_lock lock(mutex_);
+      if (seen_.load() == 0) first_packet_on_ = std::this_thread::get_id();
       held_now_ = !open_;
       cv_.notify_all();
       cv_.wait(lock, [&] { return open_; });
@@ -190,6 +203,15 @@ struct collecting_sink final : eegd::sink<collecting_sink> {
     return records_;
   }
   std::uint64_t received() const { return received_.load(); }
+  struct preparation {
+    int calls = 0;
+    std::uint64_t packets_before = 0;  // packets process() had seen when prepare() last ran
+    bool on_the_process_thread = false;
+  };
+  preparation prepared() {
+    std::lock_guard lock(mutex_);
+    return {prepares_, packets_before_prepare_, prepared_on_ == first_packet_on_};
+  }
 
   std::atomic<bool> finished{false};
 
@@ -198,6 +220,9 @@ struct collecting_sink final : eegd::sink<collecting_sink> {
   std::condition_variable cv_;
   bool open_ = true;
   bool held_now_ = false;
+  int prepares_ = 0;
+  std::uint64_t packets_before_prepare_ = 0;
+  std::thread::id prepared_on_, first_packet_on_;
   std::vector<record> records_;
   std::atomic<std::uint64_t> seen_{0}, received_{0};
   eegd::demand_signal* demand_ = nullptr;

@@ -31,9 +31,12 @@ eegd::status band_power::build(eegd::build_context& ctx) {
                                             "] must have low < high <= Nyquist (" + eegd::format_number(rate / 2) + " Hz)");
 
   channels_ = in.channels;
-  welch_.emplace(nperseg, noverlap, rate);
+  nperseg_ = nperseg;
+  noverlap_ = noverlap;
+  rate_ = rate;
+  welch_.reset();
   history_.assign(2 * window_frames_ * channels_, 0.0f);
-  psd_.assign(welch_->bins(), 0.0);
+  psd_.assign(nperseg / 2 + 1, 0.0);  // one-sided spectrum
   pos_ = filled_ = since_update_ = 0;
   updates_ = 0;
 
@@ -54,6 +57,14 @@ eegd::status band_power::build(eegd::build_context& ctx) {
   out.rate_hz = rate / static_cast<double>(hop_frames_);
   out.max_frames = 1;
   out.uv_per_count.clear();
+  return eegd::ok();
+}
+
+// The FFT plan waits for the first packet: planning makes FFTW map nearly all
+// of its 2.2 MB library, which a daemon whose band powers nobody watches
+// should not hold.
+eegd::status band_power::prepare() {
+  if (!welch_) welch_.emplace(nperseg_, noverlap_, rate_);
   return eegd::ok();
 }
 

@@ -44,6 +44,7 @@ struct band_power final : eegd::transform<band_power> {
       eegd::param<&band_power::band_names_>("band_names").max_items(64).doc("one name per band"));
 
   eegd::status build(eegd::build_context& ctx);
+  eegd::status prepare();
   eegd::flow process(const eegd::packet_ref& in, eegd::emitter& out) noexcept;
 
  private:
@@ -52,7 +53,9 @@ struct band_power final : eegd::transform<band_power> {
   std::size_t channels_ = 0;
   std::size_t window_frames_ = 0;
   std::size_t hop_frames_ = 0;
-  std::optional<dsp::welch> welch_;  // one FFT plan and its buffers, shared by all channels
+  std::size_t nperseg_ = 0, noverlap_ = 0;  // Welch segments, in frames
+  double rate_ = 0;
+  std::optional<dsp::welch> welch_;  // one FFT plan and its buffers, shared by all channels; made by prepare()
   std::vector<float> history_;     // 2 * window frames: each frame written twice, so the
                                    // last window is always contiguous (at pos_)
   std::size_t pos_ = 0;

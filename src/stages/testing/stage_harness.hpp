@@ -66,6 +66,13 @@ class stage_harness final : private build_context, private emitter, private dema
     h.first_frame = first_frame;
     h.t0_ns = t0_ns >= 0 ? t0_ns : static_cast<std::int64_t>(static_cast<double>(first_frame) * 1e9 / s.rate_hz);
     std::copy_n(values, std::size_t{frames} * s.channels, b.values().begin());
+    if (!prepared_) {  // as the executor: just before the first packet
+      if (status p = adapter_.prepare(); !p) {
+        ADD_FAILURE() << "prepare: " << p.err().message;
+        return flow::error;
+      }
+      prepared_ = true;
+    }
     return adapter_.process(port, std::move(b).publish(), *this);
   }
 
@@ -125,6 +132,7 @@ class stage_harness final : private build_context, private emitter, private dema
   std::vector<packet_ref> emitted_;
   std::size_t emitted_count_ = 0;
   bool keep_ = true;
+  bool prepared_ = false;
 };
 
 }  // namespace eegd::testing
