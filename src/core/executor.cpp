@@ -58,6 +58,9 @@ packet_builder node_emitter::make(std::uint32_t frames) {
     h.sensor_id = out.sensor->sensor_id;
     h.meta_rev = out.sensor->meta_rev;
   }
+  // Provisional: before_publish() restamps it; this one stands only for a
+  // source that publishes the packet itself and emits the packet_ref.
+  if (node_.role == stage_role::source) h.emitted_ns = monotonic_ns();
   return b;
 }
 

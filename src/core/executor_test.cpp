@@ -307,6 +307,19 @@ TEST(Executor, APrepareFailureFollowsTheStagesErrorPolicy) {
   EXPECT_TRUE(contiguous(g.stage<collecting_sink>("sibling").records(), 100 * 8));
 }
 
+TEST(Executor, LatencyCountsFromTheSourcesEmissionNotFromMake) {
+  graph_fixture g;
+  g.node("src", "counting_source", {.params = {p("packets", i64(50))}})
+      .node("out", "capture_sink", {.inputs = {"src"}, .group = "other"});
+  run_to_end(g.build());
+  const auto emit_calls = g.stage<counting_source>("src").emit_calls_ns();
+  const auto headers = g.stage<testing::capture_sink>("out").headers();
+  ASSERT_EQ(headers.size(), 50u);
+  ASSERT_EQ(emit_calls.size(), 50u);
+  for (std::size_t i = 0; i < headers.size(); ++i)
+    EXPECT_GE(headers[i].emitted_ns, emit_calls[i]) << "packet " << i << " stamped before the source emitted it";
+}
+
 TEST(Executor, LiveParameterChangeAppliesOnTheStageThread) {
   graph_fixture g;
   g.node("src", "counting_source",

@@ -71,8 +71,18 @@ struct counting_source final : eegd::source<counting_source> {
         v[f * static_cast<std::size_t>(channels_) + static_cast<std::size_t>(c)] = static_cast<float>(next_frame_ + f);
     next_frame_ += frames;
     ++emitted_;
+    {
+      std::lock_guard lock(mutex_);
+      emit_calls_ns_.push_back(eegd::monotonic_ns());
+    }
     out.emit(std::move(b));
     return eegd::flow::ok;
+  }
+
+  // When each emit() call began (CLOCK_MONOTONIC), packet by packet.
+  std::vector<std::int64_t> emit_calls_ns() {
+    std::lock_guard lock(mutex_);
+    return emit_calls_ns_;
   }
 
   void on_pause() { pauses.fetch_add(1); }
@@ -97,6 +107,7 @@ struct counting_source final : eegd::source<counting_source> {
   std::uint64_t emitted_ = 0;
   std::int64_t start_ns_ = -1;
   bool resumed_ = false;
+  std::vector<std::int64_t> emit_calls_ns_;
 };
 
 // Adds a live-settable offset to every sample.
