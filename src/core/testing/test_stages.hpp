@@ -43,6 +43,7 @@ struct counting_source final : eegd::source<counting_source> {
     out.channels = static_cast<std::uint32_t>(channels_);
     out.max_frames = static_cast<std::uint32_t>(batch_);
     out.units.assign(out.channels, "uV");
+    emit_calls_ns_.reserve(recorded_emits);
     return eegd::ok();
   }
 
@@ -73,13 +74,16 @@ struct counting_source final : eegd::source<counting_source> {
     ++emitted_;
     {
       std::lock_guard lock(mutex_);
-      emit_calls_ns_.push_back(eegd::monotonic_ns());
+      // Within the capacity reserved at build: producing allocates nothing.
+      if (emit_calls_ns_.size() < emit_calls_ns_.capacity()) emit_calls_ns_.push_back(eegd::monotonic_ns());
     }
     out.emit(std::move(b));
     return eegd::flow::ok;
   }
 
-  // When each emit() call began (CLOCK_MONOTONIC), packet by packet.
+  // When each emit() call began (CLOCK_MONOTONIC), for the first
+  // `recorded_emits` packets.
+  static constexpr std::size_t recorded_emits = 1024;
   std::vector<std::int64_t> emit_calls_ns() {
     std::lock_guard lock(mutex_);
     return emit_calls_ns_;
