@@ -4,7 +4,7 @@
 # 1. 100 clients on a 4 kS/s x 32 ch topic: delivered packets, gaps, latency
 #    from a packet's last frame to its receipt, daemon CPU; then the same
 #    clients on bench/ws_reference_server (the leanest Beast broadcast, no
-#    pipeline) for the floor of this machine, and eegd's ratio to it.
+#    pipeline) as a reference from the same run, and eegd's ratio to it.
 # 2. Idle (no clients) for 30 s on the default and on the streaming pipeline:
 #    daemon CPU and resident memory.
 set -euo pipefail
@@ -62,6 +62,8 @@ wait "$ref_pid" || true
 python3 - "$tmp/load.json" "$tmp/reference.json" <<'PY'
 import json, sys
 e = json.load(open(sys.argv[1]))['latency_us']; r = json.load(open(sys.argv[2]))['latency_us']
+if r['p50'] <= 0 or r['p99'] <= 0:
+    sys.exit("the reference server delivered nothing to measure")
 print(f"reference latency: p50 {r['p50']:.0f} us, p99 {r['p99']:.0f} us, max {r['max']:.0f} us")
 print(f"eegd / reference: p50 {e['p50'] / r['p50']:.2f}x, p99 {e['p99'] / r['p99']:.2f}x")
 PY

@@ -1,9 +1,12 @@
-// The floor that bench/ws_load.sh measures eegd's fan-out against: the
-// leanest WebSocket broadcast Beast allows. No pipeline, no broker queues, no
+// The reference bench/ws_load.sh measures eegd's fan-out against: the leanest
+// WebSocket broadcast Beast allows. No pipeline, no broker queues, no
 // wake-ups: one thread, every 8 ms, writes one 32 ch x 32 frame message
 // (format v1, docs/protocol.md) to every client in turn with a blocking write.
-// Its t0 puts the message's last frame at the moment the fan-out starts, so
-// the load client's latency is the fan-out and delivery alone.
+// Its t0 puts the message's last frame at the moment the fan-out starts (eegd's
+// synthetic source wakes at its last frame's time, then still synthesises and
+// crosses its pipeline), so the load client's latency here is the fan-out and
+// delivery alone. One thread writing in turn is a simple design, not the
+// fastest possible: a reference, not a floor.
 //   ws_reference_server SECONDS   (prints "port N", then serves until SECONDS after the first client)
 #include <sys/socket.h>
 

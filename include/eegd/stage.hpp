@@ -38,6 +38,8 @@
 //                                           // costs memory while idle (FFTW maps its whole
 //                                           // library to plan); may allocate. An error counts
 //                                           // as that packet's, under the stage's on_error.
+//                                           // finish() and on_params_changed() may run on a
+//                                           // stage that was never prepared.
 //   void finish(emitter& out);              // transform: end of stream, emit what is left
 //   void finish();                          // sink/source: flush and close
 //   void on_params_changed();               // after live parameters changed (stage thread,

@@ -486,6 +486,22 @@ void executor::run_worker(worker& w) {
   }
 }
 
+namespace {
+
+// Runs a stage's prepare(); why it failed, returned or thrown, or "".
+std::string prepare(node_runtime& n) {
+  try {
+    if (status s = n.stage.prepare(); !s) return s.err().message.empty() ? "failed" : s.err().message;
+    return {};
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+}  // namespace
+
 void executor::deliver(worker& w, node_runtime& n, std::size_t port, const packet_ref& p) {
   if (!n.running()) return;
   if (n.live_flag.load(std::memory_order_acquire)) apply_pending_live(n);
@@ -500,11 +516,11 @@ void executor::deliver(worker& w, node_runtime& n, std::size_t port, const packe
   std::string reason;
   try {
     if (!n.prepared) {
-      if (status s = n.stage.prepare(); s) {
+      if (std::string why = prepare(n); why.empty()) {
         n.prepared = true;
       } else {
         f = flow::error;
-        reason = "prepare: " + s.err().message;
+        reason = "prepare: " + why;
       }
     }
     if (n.prepared) f = n.stage.process(port, p, n.emitter);

@@ -308,16 +308,28 @@ TEST(Executor, APrepareFailureFollowsTheStagesErrorPolicy) {
 }
 
 TEST(Executor, LatencyCountsFromTheSourcesEmissionNotFromMake) {
-  graph_fixture g;
-  g.node("src", "counting_source", {.params = {p("packets", i64(50))}})
-      .node("out", "capture_sink", {.inputs = {"src"}, .group = "other"});
-  run_to_end(g.build());
-  const auto emit_calls = g.stage<counting_source>("src").emit_calls_ns();
-  const auto headers = g.stage<testing::capture_sink>("out").headers();
-  ASSERT_EQ(headers.size(), 50u);
-  ASSERT_EQ(emit_calls.size(), 50u);
-  for (std::size_t i = 0; i < headers.size(); ++i)
-    EXPECT_GE(headers[i].emitted_ns, emit_calls[i]) << "packet " << i << " stamped before the source emitted it";
+  // 200 us of "reading the device" between make() and emit(): a stamp taken
+  // at make() would precede the emit() call by at least that much.
+  for (const bool publish_itself : {false, true}) {
+    graph_fixture g;
+    g.node("src", "counting_source",
+           {.params = {p("packets", i64(20)), p("work_us", i64(200)), p("publish_itself", publish_itself)}})
+        .node("out", "capture_sink", {.inputs = {"src"}, .group = "other"});
+    run_to_end(g.build());
+    const auto emit_calls = g.stage<counting_source>("src").emit_calls_ns();
+    const auto headers = g.stage<testing::capture_sink>("out").headers();
+    ASSERT_EQ(headers.size(), 20u);
+    ASSERT_EQ(emit_calls.size(), 20u);
+    for (std::size_t i = 0; i < headers.size(); ++i) {
+      if (!publish_itself) {
+        EXPECT_GE(headers[i].emitted_ns, emit_calls[i]) << "packet " << i << " stamped before the source emitted it";
+      } else {
+        // A source that publishes the packet itself keeps the stamp make() gave it.
+        EXPECT_GT(headers[i].emitted_ns, 0) << "packet " << i;
+        EXPECT_LE(headers[i].emitted_ns, emit_calls[i] - 200'000) << "packet " << i;
+      }
+    }
+  }
 }
 
 TEST(Executor, LiveParameterChangeAppliesOnTheStageThread) {

@@ -105,6 +105,8 @@ class stage_adapter final : public runtime_stage {
     else if constexpr (requires { stage_.finish(); }) stage_.finish();
   }
   status prepare() override {
+    static_assert(!(S::role == stage_role::source && requires { stage_.prepare(); }),
+                  "prepare() is for transforms and sinks: a source does that work in build() or on_resume()");
     if constexpr (requires { stage_.prepare(); }) return stage_.prepare();
     else return ok();
   }

@@ -4,10 +4,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
+
 #include <charconv>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 namespace eegd::daemon {
 namespace {
@@ -34,11 +37,15 @@ bool send_datagram(const std::string& socket_name, const std::string& message) {
   return sent;
 }
 
-std::uint64_t env_number(const char* name) {
+// A decimal environment variable: nullopt when unset, 0 when not a number
+// (as libsystemd, a malformed value turns the watchdog off).
+std::optional<std::uint64_t> env_number(const char* name) {
   const char* text = std::getenv(name);
+  if (!text) return std::nullopt;
+  const char* end = text + std::strlen(text);
   std::uint64_t value = 0;
-  if (!text || std::from_chars(text, text + std::strlen(text), value).ec != std::errc{}) return 0;
-  return value;
+  const auto [stop, ec] = std::from_chars(text, end, value);
+  return ec == std::errc{} && stop == end ? value : 0;
 }
 
 }  // namespace
@@ -46,12 +53,14 @@ std::uint64_t env_number(const char* name) {
 systemd_notifier::systemd_notifier() {
   const char* socket = std::getenv("NOTIFY_SOCKET");
   if (socket && (socket[0] == '/' || socket[0] == '@')) socket_ = socket;
+  else if (socket && *socket)
+    spdlog::warn("NOTIFY_SOCKET={}: only path and abstract (@) sockets are supported; not notifying systemd", socket);
   active_ = !socket_.empty();
   // As sd_watchdog_enabled(3): WATCHDOG_USEC, meant for us unless
   // WATCHDOG_PID names another process.
-  const std::uint64_t watchdog_pid = env_number("WATCHDOG_PID");
-  if (active_ && (watchdog_pid == 0 || watchdog_pid == static_cast<std::uint64_t>(::getpid())))
-    watchdog_usec_ = env_number("WATCHDOG_USEC");
+  const std::optional<std::uint64_t> watchdog_pid = env_number("WATCHDOG_PID");
+  if (active_ && (!watchdog_pid || *watchdog_pid == static_cast<std::uint64_t>(::getpid())))
+    watchdog_usec_ = env_number("WATCHDOG_USEC").value_or(0);
 }
 
 void systemd_notifier::send(const std::string& message) {
@@ -63,8 +72,6 @@ void systemd_notifier::ready(const std::string& status_text) { send("READY=1\nST
 void systemd_notifier::watchdog() { send("WATCHDOG=1"); }
 
 void systemd_notifier::stopping() { send("STOPPING=1"); }
-
-void systemd_notifier::status(const std::string& text) { send("STATUS=" + text); }
 
 bool progress_check::healthy(bool running, bool demanded, std::uint64_t source_packets) {
   const bool moved = !seen_ || source_packets != last_packets_;

@@ -21,7 +21,6 @@ class systemd_notifier {
   void ready(const std::string& status_text);
   void watchdog();
   void stopping();
-  void status(const std::string& text);
 
  private:
   void send(const std::string& message);

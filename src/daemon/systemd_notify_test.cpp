@@ -25,6 +25,11 @@ class notify_receiver {
     fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
+    if (name_.size() >= sizeof addr.sun_path) {
+      ADD_FAILURE() << "socket name too long: " << name_;
+      return;
+    }
+    if (name_[0] == '/') ::unlink(name_.c_str());  // left by an earlier run with the same pid
     std::memcpy(addr.sun_path, name_.data(), name_.size());
     if (name_[0] == '@') addr.sun_path[0] = '\0';
     const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name_.size());
@@ -80,8 +85,6 @@ TEST(SystemdNotify, SendsEachStateToAPathSocket) {
   EXPECT_EQ(systemd.take(), "READY=1\nSTATUS=listening on http://127.0.0.1:8080");
   n.watchdog();
   EXPECT_EQ(systemd.take(), "WATCHDOG=1");
-  n.status("recording");
-  EXPECT_EQ(systemd.take(), "STATUS=recording");
   n.stopping();
   EXPECT_EQ(systemd.take(), "STOPPING=1");
 }
@@ -114,9 +117,13 @@ TEST(SystemdNotify, WatchdogIntervalAppliesOnlyToTheProcessItNames) {
   EXPECT_EQ(systemd_notifier().watchdog_usec(), 10'000'000u);
   env.set("WATCHDOG_PID", std::to_string(::getpid() + 1));  // meant for another process
   EXPECT_EQ(systemd_notifier().watchdog_usec(), 0u);
-  env.set("WATCHDOG_PID", "");
-  env.set("WATCHDOG_USEC", "ten seconds");
+  env.set("WATCHDOG_PID", "pid one");  // malformed: as libsystemd, no watchdog
   EXPECT_EQ(systemd_notifier().watchdog_usec(), 0u);
+  env.set("WATCHDOG_PID", std::to_string(::getpid()));
+  for (const char* usec : {"ten seconds", "10s", ""}) {
+    env.set("WATCHDOG_USEC", usec);
+    EXPECT_EQ(systemd_notifier().watchdog_usec(), 0u) << "'" << usec << "'";
+  }
 }
 
 }  // namespace

@@ -19,7 +19,9 @@ class welch {
   welch(welch&&) noexcept;
   welch& operator=(welch&&) noexcept;
 
-  std::size_t bins() const noexcept { return nperseg_ / 2 + 1; }
+  // One-sided spectrum: bins of a real FFT of n points.
+  static constexpr std::size_t bins_for(std::size_t n) noexcept { return n / 2 + 1; }
+  std::size_t bins() const noexcept { return bins_for(nperseg_); }
   double bin_hz() const noexcept { return fs_ / static_cast<double>(nperseg_); }
   // Segments that fit in n samples.
   std::size_t segments(std::size_t n) const noexcept;

@@ -27,6 +27,8 @@ struct counting_source final : eegd::source<counting_source> {
   double rate_ = 1000;
   bool realtime_ = false;
   std::int64_t wait_after_ = -1;  // after this many packets, wait for go() before going on
+  std::int64_t work_us_ = 0;      // time spent filling each packet, between make() and emit()
+  bool publish_itself_ = false;   // publish the packet and emit the packet_ref
 
   static constexpr auto params = eegd::param_list(
       eegd::param<&counting_source::channels_>("channels").range(1, 64),
@@ -34,7 +36,9 @@ struct counting_source final : eegd::source<counting_source> {
       eegd::param<&counting_source::packets_>("packets").range(0, 1e9),
       eegd::param<&counting_source::rate_>("rate").range(1, 1e6),
       eegd::param<&counting_source::realtime_>("realtime"),
-      eegd::param<&counting_source::wait_after_>("wait_after").range(-1, 1e9));
+      eegd::param<&counting_source::wait_after_>("wait_after").range(-1, 1e9),
+      eegd::param<&counting_source::work_us_>("work_us").range(0, 1e6),
+      eegd::param<&counting_source::publish_itself_>("publish_itself"));
 
   eegd::status build(eegd::build_context& ctx) {
     stream_info& out = ctx.output();
@@ -70,6 +74,7 @@ struct counting_source final : eegd::source<counting_source> {
     for (std::uint32_t f = 0; f < frames; ++f)
       for (std::int64_t c = 0; c < channels_; ++c)
         v[f * static_cast<std::size_t>(channels_) + static_cast<std::size_t>(c)] = static_cast<float>(next_frame_ + f);
+    if (work_us_ > 0) std::this_thread::sleep_for(std::chrono::microseconds(work_us_));  // stands for reading a device
     next_frame_ += frames;
     ++emitted_;
     {
@@ -77,7 +82,8 @@ struct counting_source final : eegd::source<counting_source> {
       // Within the capacity reserved at build: producing allocates nothing.
       if (emit_calls_ns_.size() < emit_calls_ns_.capacity()) emit_calls_ns_.push_back(eegd::monotonic_ns());
     }
-    out.emit(std::move(b));
+    if (publish_itself_) out.emit(std::move(b).publish());
+    else out.emit(std::move(b));
     return eegd::flow::ok;
   }
 

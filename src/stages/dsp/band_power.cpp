@@ -36,7 +36,7 @@ eegd::status band_power::build(eegd::build_context& ctx) {
   rate_ = rate;
   welch_.reset();
   history_.assign(2 * window_frames_ * channels_, 0.0f);
-  psd_.assign(nperseg / 2 + 1, 0.0);  // one-sided spectrum
+  psd_.assign(dsp::welch::bins_for(nperseg), 0.0);
   pos_ = filled_ = since_update_ = 0;
   updates_ = 0;
 
