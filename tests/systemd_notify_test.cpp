@@ -3,54 +3,18 @@
 #include "daemon/systemd_notify.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include <cstddef>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
 
+#include "support/notify_socket.hpp"
+
 namespace eegd::daemon {
 namespace {
-
-// The receiving end systemd would hold; `name` is a path or "@abstract".
-class notify_receiver {
- public:
-  explicit notify_receiver(std::string name) : name_(std::move(name)) {
-    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (name_.size() >= sizeof addr.sun_path) {
-      ADD_FAILURE() << "socket name too long: " << name_;
-      return;
-    }
-    if (name_[0] == '/') ::unlink(name_.c_str());  // left by an earlier run with the same pid
-    std::memcpy(addr.sun_path, name_.data(), name_.size());
-    if (name_[0] == '@') addr.sun_path[0] = '\0';
-    const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name_.size());
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), length) != 0) ADD_FAILURE() << "bind " << name_;
-  }
-  ~notify_receiver() {
-    ::close(fd_);
-    if (name_[0] == '/') ::unlink(name_.c_str());
-  }
-  // The datagram already sent (send completes before the call returns, so
-  // there is nothing to wait for); "" when there is none.
-  std::string take() {
-    char buf[4096];
-    const ssize_t n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
-    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string{};
-  }
-
- private:
-  std::string name_;
-  int fd_ = -1;
-};
 
 // Sets environment variables for one test and restores them after.
 class scoped_env {
@@ -76,7 +40,7 @@ std::string unique_name(const char* tag) { return std::string(tag) + std::to_str
 
 TEST(SystemdNotify, SendsEachStateToAPathSocket) {
   const std::string path = (std::filesystem::temp_directory_path() / unique_name("eegd-notify-")).string();
-  notify_receiver systemd(path);
+  testing::notify_socket systemd(path);
   scoped_env env;
   env.set("NOTIFY_SOCKET", path);
   systemd_notifier n;
@@ -91,7 +55,7 @@ TEST(SystemdNotify, SendsEachStateToAPathSocket) {
 
 TEST(SystemdNotify, ReachesAnAbstractSocket) {
   const std::string name = "@" + unique_name("eegd-notify-test-");
-  notify_receiver systemd(name);
+  testing::notify_socket systemd(name);
   scoped_env env;
   env.set("NOTIFY_SOCKET", name);
   systemd_notifier n;
