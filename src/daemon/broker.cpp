@@ -16,19 +16,18 @@ client::client(std::uint64_t id, std::string peer, std::size_t queue_capacity, s
     : id_(id), peer_(std::move(peer)), wakeup_(std::move(wakeup)), ring_(std::max<std::size_t>(queue_capacity, 4)) {}
 
 bool client::push(outgoing&& m) {
-  bool was_empty = false;
-  {
-    std::lock_guard lock(mutex_);
-    if (size_ == ring_.size() && !(m.is_text() && evict_oldest_packet())) {
-      dropped_.fetch_add(1, std::memory_order_relaxed);
-      return false;
-    }
-    ring_[(head_ + size_) % ring_.size()] = std::move(m);
-    was_empty = size_++ == 0;
+  std::lock_guard lock(mutex_);
+  if (size_ == ring_.size() && !(m.is_text() && evict_oldest_packet())) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return false;
   }
-  if (was_empty)
-    if (auto w = wakeup_.lock()) w->wake();
+  ring_[(head_ + size_) % ring_.size()] = std::move(m);
+  ++size_;
   return true;
+}
+
+void client::wake() {
+  if (auto w = wakeup_.lock()) w->wake();
 }
 
 // A description must reach the client even when its queue is full: it makes
@@ -121,7 +120,7 @@ struct broker::topic {
                         {"max_frames", info.max_frames}};
     description = std::make_shared<const std::string>(observe::json_text(j));
   }
-  // Caller holds `mutex`.
+  // Caller holds `mutex`, and wakes the subscribers after releasing it.
   void send_description_to_all() {
     for (auto& s : subscribers) {
       outgoing m;
@@ -130,6 +129,13 @@ struct broker::topic {
     }
   }
 };
+
+namespace {
+void wake_all(std::vector<std::shared_ptr<client>>& clients) {
+  for (auto& c : clients) c->wake();
+  clients.clear();
+}
+}  // namespace
 
 class broker::channel final : public topic_channel {
  public:
@@ -141,11 +147,27 @@ class broker::channel final : public topic_channel {
   }
 
   void publish(const packet_ref& p) noexcept override {
+    {
+      std::lock_guard lock(t_->mutex);
+      queue_for_subscribers(p);
+    }
+    wake_all(to_wake_);
+  }
+
+ private:
+  // Caller holds the topic's mutex. Every subscriber is woken afterwards, not
+  // only those whose queue was empty: a wake-up lost to a full to_wake_ is
+  // then made good by the next packet instead of stalling the client.
+  void queue_for_subscribers(const packet_ref& p) noexcept {
     topic& t = *t_;
-    std::lock_guard lock(t.mutex);
     t.packets.fetch_add(1, std::memory_order_relaxed);
     t.frames.fetch_add(p->frames(), std::memory_order_relaxed);
     if (t.subscribers.empty()) return;
+    try {
+      to_wake_.reserve(t.subscribers.size());  // allocates only when subscribers grow
+    } catch (...) {
+      // Out of memory: the clients not recorded below are woken by a later packet.
+    }
     const packet_header& h = p->header();
     if (h.meta_rev != t.meta_rev) {
       // The device's settings changed: tell every client before the data.
@@ -168,11 +190,12 @@ class broker::channel final : public topic_channel {
         s.started = true;
         s.next_frame = h.first_frame + h.frames;
       }
+      if (to_wake_.size() < to_wake_.capacity()) to_wake_.push_back(s.c);  // cannot throw
     }
   }
 
- private:
   std::shared_ptr<topic> t_;
+  std::vector<std::shared_ptr<client>> to_wake_;  // the publishing thread's own
 };
 
 // ---------------------------------------------------------------------------
@@ -210,7 +233,7 @@ result<std::unique_ptr<topic_channel>> broker::open(std::string_view name, const
       t = it->second;
     }
   }
-  bool wanted = false;
+  std::vector<std::shared_ptr<client>> to_wake;
   {
     std::lock_guard lock(t->mutex);
     if (t->attached)
@@ -222,9 +245,10 @@ result<std::unique_ptr<topic_channel>> broker::open(std::string_view name, const
     t->demand = &demand;
     t->describe();
     t->send_description_to_all();
-    wanted = !t->subscribers.empty();
+    for (auto& s : t->subscribers) to_wake.push_back(s.c);
   }
-  demand.set(wanted);
+  demand.set(!to_wake.empty());
+  wake_all(to_wake);
   return std::unique_ptr<topic_channel>(std::make_unique<channel>(t));
 }
 
@@ -270,6 +294,7 @@ status broker::subscribe(const std::shared_ptr<client>& c, const std::vector<std
     }
     if (turn_on) turn_on->set(true);
   }
+  c->wake();
   return ok();
 }
 

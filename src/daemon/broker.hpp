@@ -56,6 +56,12 @@ class client {
   // After a message went out; records the packet's latency in the broker.
   void sent(const outgoing& m);
 
+  // Tells the connection it may have something to send (it ignores the call
+  // while a write is in flight). Never called under a broker lock: taking the
+  // connection's weak reference can leave the calling thread holding its last
+  // reference, and the connection's destructor disconnects from the broker.
+  void wake();
+
   std::uint64_t id() const noexcept { return id_; }
   const std::string& peer() const noexcept { return peer_; }
   std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
@@ -65,7 +71,8 @@ class client {
 
  private:
   friend class broker;
-  // false when the queue is full (the message is dropped and counted)
+  // false when the queue is full (the message is dropped and counted).
+  // Wakes nobody: the caller calls wake() once it holds no lock.
   bool push(outgoing&& m);
   bool evict_oldest_packet();  // caller holds mutex_
 

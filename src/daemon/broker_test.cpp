@@ -4,6 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <functional>
+#include <future>
+#include <thread>
+
 #include "core/packet_pool.hpp"
 
 namespace eegd::daemon {
@@ -200,6 +205,62 @@ TEST_F(Broker, AFullQueueStillDeliversADescriptionAndFlagsTheHole) {
   EXPECT_EQ(d.texts[1]["meta_rev"], 2);
   EXPECT_EQ(d.frames.size(), 6u);  // 0 was evicted for the description; 28 found no room
   EXPECT_TRUE(d.gaps[0]);
+}
+
+// Like a data session: its destructor leaves the broker. Its wake() drops the
+// last reference held elsewhere (as an io thread does when the peer hangs up
+// at that moment), so the broker's own temporary reference is the last one.
+struct connection_that_goes_while_woken final : client_wakeup {
+  explicit connection_that_goes_while_woken(broker& b) : b_(b) {}
+  ~connection_that_goes_while_woken() override { b_.disconnect(c); }
+  void wake() noexcept override { owner.reset(); }
+  broker& b_;
+  std::shared_ptr<client> c;
+  std::shared_ptr<connection_that_goes_while_woken> owner;  // the only strong reference outside the broker
+};
+
+// Runs `f` on another thread and waits for it with a deadline: a deadlock is
+// a failed test, not a hung one.
+void finishes_within_10s(std::function<void()> f, const char* what) {
+  std::promise<void> done;
+  auto finished = done.get_future();
+  std::thread([&f, &done] {
+    f();
+    done.set_value();
+  }).detach();
+  if (finished.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    ADD_FAILURE() << what << " deadlocked";
+    std::_Exit(1);  // the stuck thread holds references into this test's frame
+  }
+}
+
+TEST_F(Broker, AConnectionWhoseLastReferenceGoesWhileBeingWokenLeavesWithoutDeadlock) {
+  recorded_demand demand;
+  auto owned = std::move(broker_.open("eeg", info_, "s", demand).value());
+  // Subscribed, its description sent (an empty queue is what gets woken), and
+  // then held only by `owner`, which its next wake-up drops.
+  auto connection_about_to_go = [&] {
+    auto conn = std::make_shared<connection_that_goes_while_woken>(broker_);
+    conn->c = broker_.connect("test", conn);
+    EXPECT_TRUE(broker_.subscribe(conn->c, {"eeg"}).ok());
+    drain(*conn->c);
+    std::weak_ptr<connection_that_goes_while_woken> watched = conn;
+    conn->owner = std::move(conn);
+    return watched;
+  };
+
+  // The publishing thread wakes it and ends up running its destructor.
+  auto watched = connection_about_to_go();
+  finishes_within_10s([&] { owned->publish(make(0)); }, "publish()");
+  EXPECT_TRUE(watched.expired());
+  EXPECT_FALSE(demand.on) << "its disconnect took the last subscriber away";
+
+  // A pipeline restart announces the topic to its subscribers: the same case.
+  watched = connection_about_to_go();
+  owned.reset();
+  finishes_within_10s([&] { owned = std::move(broker_.open("eeg", info_, "s", demand).value()); }, "open()");
+  EXPECT_TRUE(watched.expired());
+  EXPECT_EQ(broker_.client_count(), 0u);
 }
 
 TEST(WireFormat, HeaderRoundTripsAndRejectsMalformedMessages) {
