@@ -314,6 +314,37 @@ TEST(Daemon, SigtermClosesClientsAndRemovesRuntimeFiles) {
   EXPECT_NE(close_reason.find("code 1001"), std::string::npos) << "expected a 'going away' close frame: " << close_reason;
 }
 
+// Many clients hanging up at once, without a close frame, while packets are
+// being fanned out to them: every connection must leave (demand back to idle)
+// and the daemon keep streaming and answering. A connection's last reference
+// can then go on the publishing thread, which once deadlocked the daemon; that
+// race is too narrow to hit reliably here, so broker_test forces it.
+TEST(Daemon, ClientsHangingUpTogetherWhileStreamingLeaveItServing) {
+  running_daemon d(fast_stream);
+  for (int round = 0; round < 5; ++round) {
+    std::vector<std::unique_ptr<ws_client>> clients;
+    for (int i = 0; i < 30; ++i) clients.push_back(d.subscribe("topic=raw&topic=eeg"));
+    for (auto& c : clients) {
+      std::optional<ws_message> m;
+      while ((m = c->read(5s)) && m->text) {
+      }
+      ASSERT_TRUE(m) << "round " << round << ": no packet";
+    }
+    for (auto& c : clients) ::shutdown(c->native_socket(), SHUT_RDWR);  // no close frame: hung up
+    clients.clear();
+    ASSERT_TRUE(eventually([&] { return d.status()["demand"] == "idle"; })) << "round " << round;
+    EXPECT_EQ(d.get("/api/topics").status, 200);
+  }
+  auto c = d.subscribe("topic=eeg");
+  stream_check after;
+  while (after.packets < 500) {
+    auto m = c->read(5s);
+    ASSERT_TRUE(m) << "the stream stalled after the hang-ups";
+    if (!m->text) after.take(*header_of(*m));
+  }
+  EXPECT_TRUE(after.ordered) << after.first_jump;
+}
+
 TEST(Daemon, FailingPipelineIsReportedAndTheDaemonKeepsServing) {
   // /dev/full fails every write with ENOSPC once the sink flushes.
   running_daemon d(
