@@ -332,6 +332,14 @@ TEST(Executor, LatencyCountsFromTheSourcesEmissionNotFromMake) {
   }
 }
 
+TEST(Executor, SourceThreadsSleepToTheirDeadlinesWithoutTimerSlack) {
+  graph_fixture g;
+  g.node("src", "counting_source", {.params = {p("packets", i64(3))}})
+      .node("out", "collecting_sink", {.inputs = {"src"}});
+  run_to_end(g.build());
+  EXPECT_EQ(g.stage<counting_source>("src").timer_slack_ns.load(), 1) << "Linux's default is 50 us";
+}
+
 TEST(Executor, LiveParameterChangeAppliesOnTheStageThread) {
   graph_fixture g;
   g.node("src", "counting_source",

@@ -4,6 +4,8 @@
 // sink that records what it got (and can be held shut, fail or throw on cue),
 // and a transform with a live parameter. Not registered in the product.
 
+#include <sys/prctl.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -53,7 +55,10 @@ struct counting_source final : eegd::source<counting_source> {
 
   eegd::flow produce(eegd::emitter& out, eegd::source_context& ctx) {
     if (packets_ > 0 && emitted_ >= static_cast<std::uint64_t>(packets_)) return eegd::flow::stop;
-    if (start_ns_ < 0) start_ns_ = eegd::monotonic_ns();
+    if (start_ns_ < 0) {
+      start_ns_ = eegd::monotonic_ns();
+      timer_slack_ns.store(::prctl(PR_GET_TIMERSLACK, 0UL, 0UL, 0UL, 0UL));
+    }
     if (static_cast<std::int64_t>(emitted_) == wait_after_ && !go_.load()) {
       // Test-only gate; re-checks the interruption so a stop is never missed.
       std::unique_lock lock(mutex_);
@@ -108,6 +113,7 @@ struct counting_source final : eegd::source<counting_source> {
   }
 
   std::atomic<int> pauses{0}, resumes{0};
+  std::atomic<long> timer_slack_ns{-1};  // of the thread that produced the first packet
 
  private:
   std::mutex mutex_;
