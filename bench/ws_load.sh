@@ -5,7 +5,9 @@
 #    from a packet's last frame to its receipt, daemon CPU; then the same
 #    clients on bench/ws_reference_server (the leanest Beast broadcast, no
 #    pipeline) as a reference from the same run, and eegd's ratio to it.
-# 2. Idle (no clients) for 30 s on the default and on the streaming pipeline:
+# 2. The timer floor: how late a sleeping thread wakes on this machine, which
+#    every timer-paced source (and so every latency above) inherits.
+# 3. Idle (no clients) for 30 s on the default and on the streaming pipeline:
 #    daemon CPU and resident memory.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -56,17 +58,25 @@ echo "== reference: the same $clients clients on bench/ws_reference_server"
 "$build/bench/ws_reference_server" "$((seconds + 3))" > "$tmp/reference.port" &
 ref_pid=$!
 for _ in $(seq 100); do [ -s "$tmp/reference.port" ] && break; sleep 0.05; done
+r0=$(cpu_ticks "$ref_pid")
 "$build/bench/ws_load_client" 127.0.0.1 "$(awk '{print $2}' "$tmp/reference.port")" eeg "$clients" "$seconds" 2 \
   > "$tmp/reference.json"
+r1=$(cpu_ticks "$ref_pid")
 wait "$ref_pid" || true
-python3 - "$tmp/load.json" "$tmp/reference.json" <<'PY'
+python3 - "$tmp/load.json" "$tmp/reference.json" "$c0" "$c1" "$r0" "$r1" <<'PY'
 import json, sys
 e = json.load(open(sys.argv[1]))['latency_us']; r = json.load(open(sys.argv[2]))['latency_us']
-if r['p50'] <= 0 or r['p99'] <= 0:
+eegd_ticks, ref_ticks = float(sys.argv[4]) - float(sys.argv[3]), float(sys.argv[6]) - float(sys.argv[5])
+if r['p50'] <= 0 or r['p99'] <= 0 or ref_ticks <= 0:
     sys.exit("the reference server delivered nothing to measure")
 print(f"reference latency: p50 {r['p50']:.0f} us, p99 {r['p99']:.0f} us, max {r['max']:.0f} us")
-print(f"eegd / reference: p50 {e['p50'] / r['p50']:.2f}x, p99 {e['p99'] / r['p99']:.2f}x")
+print(f"eegd / reference: p50 {e['p50'] / r['p50']:.2f}x, p99 {e['p99'] / r['p99']:.2f}x, "
+      f"CPU {eegd_ticks / ref_ticks:.2f}x")
 PY
+
+echo "== this machine's timer floor, same run: a thread sleeping to a deadline every 8 ms wakes late by"
+"$build/bench/eegd_bench" --benchmark_filter=BM_TimerWakeLateness --benchmark_format=json 2>/dev/null |
+  python3 -c "import json,sys; b=json.load(sys.stdin)['benchmarks'][0]; print(f\"p50 {b['slack1ns_p50_us']:.0f} us, p99 {b['slack1ns_p99_us']:.0f} us, max {b['slack1ns_max_us']:.0f} us (timer slack 1 ns, as eegd's sources)\")"
 
 for pipeline in default bench_stream; do
   echo "== idle, no clients, ${idle_seconds}s: $pipeline"

@@ -2,13 +2,16 @@
 // WebSocket broadcast Beast allows. No pipeline, no broker queues, no
 // wake-ups: one thread, every 8 ms, writes one 32 ch x 32 frame message
 // (format v1, docs/protocol.md) to every client in turn with a blocking write.
-// Its t0 puts the message's last frame at the moment the fan-out starts (eegd's
-// synthetic source wakes at its last frame's time, then still synthesises and
-// crosses its pipeline), so the load client's latency here is the fan-out and
-// delivery alone. One thread writing in turn is a simple design, not the
-// fastest possible: a reference, not a floor.
+// Paced as eegd's synthetic source is: it sleeps until a message's last frame
+// is due and stamps that due time, not the moment it woke, so both include
+// this machine's timer wake-up lateness (BM_TimerWakeLateness) and compare
+// like with like; what eegd adds on top is its pipeline and broker. One
+// thread writing in turn is a simple design, not the fastest possible: a
+// reference, not a floor.
 //   ws_reference_server SECONDS   (prints "port N", then serves until SECONDS after the first client)
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <utility>  // before Boost 1.74's asio/awaitable.hpp, which uses std::exchange without it
 
@@ -43,9 +46,9 @@ void put(std::vector<std::byte>& m, std::size_t at, T value) {
   std::memcpy(m.data() + at, &value, sizeof value);  // x86 and ARM Linux are little-endian, as the format
 }
 
-// A float32 series message whose last frame is "now".
-void stamp(std::vector<std::byte>& m, std::uint64_t first_frame) {
-  const std::int64_t t0 = eegd::realtime_ns() - static_cast<std::int64_t>((frames - 1) * 1e9 / rate_hz);
+// A float32 series message whose last frame was due at `last_frame_ns` (CLOCK_REALTIME).
+void stamp(std::vector<std::byte>& m, std::uint64_t first_frame, std::int64_t last_frame_ns) {
+  const std::int64_t t0 = last_frame_ns - static_cast<std::int64_t>((frames - 1) * 1e9 / rate_hz);
   std::memcpy(m.data(), "EEG1", 4);
   put<std::uint16_t>(m, 4, 48);
   put<std::uint8_t>(m, 6, 2);
@@ -89,16 +92,18 @@ int main(int argc, char** argv) {
 
   std::vector<std::byte> message(48 + std::size_t{channels} * frames * sizeof(float));
   std::uint64_t first_frame = 0;
-  std::chrono::steady_clock::time_point end{};
-  for (auto next = std::chrono::steady_clock::now();; first_frame += frames) {
-    next += period;
-    std::this_thread::sleep_until(next);
+  ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);  // as eegd's source threads
+  std::int64_t end_ns = 0;
+  const std::int64_t realtime_minus_monotonic = eegd::realtime_ns() - eegd::monotonic_ns();
+  for (std::int64_t next_ns = eegd::monotonic_ns();; first_frame += frames) {
+    next_ns += std::chrono::nanoseconds(period).count();
+    const timespec due{static_cast<time_t>(next_ns / 1'000'000'000), static_cast<long>(next_ns % 1'000'000'000)};
+    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, nullptr);
     std::lock_guard lock(mutex);
     if (clients.empty()) continue;
-    if (end == std::chrono::steady_clock::time_point{})
-      end = next + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
-    if (next >= end) break;
-    stamp(message, first_frame);
+    if (end_ns == 0) end_ns = next_ns + static_cast<std::int64_t>(seconds * 1e9);
+    if (next_ns >= end_ns) break;
+    stamp(message, first_frame, next_ns + realtime_minus_monotonic);
     for (auto& ws : clients) {
       beast::error_code ec;
       ws->write(net::buffer(message), ec);
