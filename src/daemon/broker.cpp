@@ -94,6 +94,11 @@ struct broker::topic {
 
   std::string name;
   std::uint16_t id = 0;  // in every binary header; stable for the daemon's life
+  // Demand follows the subscriber count, and two threads that change it must
+  // not tell the pipeline in the opposite order (a late "nobody listens" would
+  // pause the source under a new subscriber). Taken before `mutex`, held
+  // across demand->set(); never while `mutex` is held.
+  std::mutex demand_mutex;
   std::mutex mutex;  // everything below; the publishing sink holds it per packet
   std::vector<subscriber> subscribers;
   bool attached = false;
@@ -141,6 +146,7 @@ class broker::channel final : public topic_channel {
  public:
   explicit channel(std::shared_ptr<topic> t) : t_(std::move(t)) {}
   ~channel() override {
+    std::lock_guard order(t_->demand_mutex);  // no set() on `demand` once it is gone
     std::lock_guard lock(t_->mutex);
     t_->attached = false;
     t_->demand = nullptr;
@@ -235,19 +241,25 @@ result<std::unique_ptr<topic_channel>> broker::open(std::string_view name, const
   }
   std::vector<std::shared_ptr<client>> to_wake;
   {
-    std::lock_guard lock(t->mutex);
-    if (t->attached)
-      return param_error("topic", "topic '" + std::string(name) + "' is already published by stage '" + t->stage + "'");
-    t->attached = true;
-    t->stage = std::string(stage);
-    t->info = info;
-    t->meta_rev = info.sensor ? info.sensor->meta_rev : 0;
-    t->demand = &demand;
-    t->describe();
-    t->send_description_to_all();
-    for (auto& s : t->subscribers) to_wake.push_back(s.c);
+    std::lock_guard order(t->demand_mutex);
+    {
+      std::lock_guard lock(t->mutex);
+      if (t->attached)
+        return param_error("topic",
+                           "topic '" + std::string(name) + "' is already published by stage '" + t->stage + "'");
+      t->stage = std::string(stage);
+      t->info = info;
+      t->meta_rev = info.sensor ? info.sensor->meta_rev : 0;
+      // What may throw comes before attaching: a failed open leaves the topic free.
+      t->describe();
+      to_wake.reserve(t->subscribers.size());
+      t->attached = true;
+      t->demand = &demand;
+      t->send_description_to_all();
+      for (auto& s : t->subscribers) to_wake.push_back(s.c);
+    }
+    demand.set(!to_wake.empty());
   }
-  demand.set(!to_wake.empty());
   wake_all(to_wake);
   return std::unique_ptr<topic_channel>(std::make_unique<channel>(t));
 }
@@ -278,6 +290,7 @@ status broker::subscribe(const std::shared_ptr<client>& c, const std::vector<std
     if (names.empty()) return error{"name at least one topic: /ws/data?topic=NAME", "topic"};
   }
   for (auto& t : wanted) {
+    std::lock_guard order(t->demand_mutex);
     demand_signal* turn_on = nullptr;
     {
       std::lock_guard lock(t->mutex);
@@ -306,6 +319,7 @@ void broker::disconnect(const std::shared_ptr<client>& c) {
     std::erase_if(clients_, [&](const std::weak_ptr<client>& w) { return w.expired() || w.lock() == c; });
   }
   for (auto& t : all) {
+    std::lock_guard order(t->demand_mutex);
     demand_signal* turn_off = nullptr;
     {
       std::lock_guard lock(t->mutex);

@@ -222,11 +222,11 @@ struct connection_that_goes_while_woken final : client_wakeup {
 // Runs `f` on another thread and waits for it with a deadline: a deadlock is
 // a failed test, not a hung one.
 void finishes_within_10s(std::function<void()> f, const char* what) {
-  std::promise<void> done;
-  auto finished = done.get_future();
-  std::thread([&f, &done] {
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  std::thread([f = std::move(f), done] {
     f();
-    done.set_value();
+    done->set_value();
   }).detach();
   if (finished.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
     ADD_FAILURE() << what << " deadlocked";
@@ -260,6 +260,7 @@ TEST_F(Broker, AConnectionWhoseLastReferenceGoesWhileBeingWokenLeavesWithoutDead
   owned.reset();
   finishes_within_10s([&] { owned = std::move(broker_.open("eeg", info_, "s", demand).value()); }, "open()");
   EXPECT_TRUE(watched.expired());
+  EXPECT_FALSE(demand.on) << "open() said 'wanted' before the wake-up that made its subscriber leave";
   EXPECT_EQ(broker_.client_count(), 0u);
 }
 

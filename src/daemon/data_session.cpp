@@ -32,8 +32,17 @@ class data_session final : public std::enable_shared_from_this<data_session<Stre
   data_session(Stream&& stream, daemon_context& ctx, std::vector<std::string> topics)
       : ws_(std::move(stream)), ctx_(ctx), topics_(std::move(topics)), peer_(peer_of(ws_.next_layer())) {}
 
+  // A session normally leaves the broker on its own strand when its reads end
+  // (leave_broker). Only one that never started reading, or one dropped with
+  // the io_context, still has a client here; neither is subscribed to a
+  // topic, so no publishing thread can be the one running this.
   ~data_session() override {
-    if (client_) ctx_.topics.disconnect(client_);
+    if (!client_) return;
+    try {
+      ctx_.topics.disconnect(client_);
+    } catch (...) {
+      // Out of memory: the broker forgets this client when its weak reference expires.
+    }
   }
 
   void run(request req) {
@@ -86,17 +95,26 @@ class data_session final : public std::enable_shared_from_this<data_session<Stre
 
   void do_read() {
     ws_.async_read(read_buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return;  // closed, failed or too big: the session ends with its last reference
+      if (ec) return self->leave_broker();  // closed, failed or too big
       self->read_buffer_.consume(self->read_buffer_.size());  // data sessions take no commands
       self->do_read();
     });
   }
 
+  // Here, on an io thread, rather than in the destructor: a publishing thread
+  // that is waking this session can end up holding its last reference, and
+  // must then not run broker and pipeline code (disconnect, demand changes).
+  void leave_broker() {
+    if (!client_) return;
+    ctx_.topics.disconnect(client_);
+    client_.reset();
+  }
+
   void do_write() {
     if (closing_) return start_close(websocket::close_code::going_away, "eegd is stopping");
-    if (!client_->next(current_)) {
+    if (!client_ || !client_->next(current_)) {
       writing_ = false;
-      if (client_->has_messages() && !writing_.exchange(true)) return do_write();
+      if (client_ && client_->has_messages() && !writing_.exchange(true)) return do_write();
       return;
     }
     auto on_written = [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
@@ -104,7 +122,7 @@ class data_session final : public std::enable_shared_from_this<data_session<Stre
         self->current_ = outgoing{};
         return;  // the peer is gone; the read side ends the session
       }
-      self->client_->sent(self->current_);
+      if (self->client_) self->client_->sent(self->current_);  // unless it left the broker meanwhile
       self->current_ = outgoing{};
       self->do_write();
     };
