@@ -1,5 +1,8 @@
 #include "support/http_client.hpp"
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <utility>
 
 #include <boost/asio.hpp>
@@ -17,6 +20,12 @@ http_result http_request(const std::string& host, unsigned port, const std::stri
   net::io_context io;
   beast::tcp_stream stream(io);
   stream.connect(net::ip::tcp::endpoint(net::ip::make_address(host), static_cast<unsigned short>(port)));
+  // A daemon that hangs must fail the test, not hang it: blocking reads and
+  // writes give up after this long (generous for sanitizer builds).
+  constexpr int deadline_s = 30;
+  const timeval deadline{deadline_s, 0};
+  ::setsockopt(stream.socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &deadline, sizeof deadline);
+  ::setsockopt(stream.socket().native_handle(), SOL_SOCKET, SO_SNDTIMEO, &deadline, sizeof deadline);
   http::request<http::string_body> req{http::string_to_verb(method), target, 11};
   req.set(http::field::host, host + ":" + std::to_string(port));
   for (const auto& [k, v] : headers) req.set(k, v);
@@ -33,7 +42,9 @@ http_result http_request(const std::string& host, unsigned port, const std::stri
   http::read(stream, buffer, parser, ec);
   http_result r;
   if (ec) {
-    r.body = "read failed: " + ec.message();
+    r.body = ec == net::error::would_block || ec == net::error::try_again
+                 ? "no answer within " + std::to_string(deadline_s) + " s"
+                 : "read failed: " + ec.message();
     return r;
   }
   auto res = parser.release();
