@@ -368,8 +368,7 @@ void executor::setup_thread(worker& w) {
   pthread_setname_np(self, name.c_str());
   // A source paces itself by sleeping to its next frame's deadline. Linux lets
   // a normal thread's timed wait end up to 50 us late (timer slack) so wake-ups
-  // can be batched; that lateness would be latency on every packet. (Under
-  // SCHED_FIFO the kernel ignores slack anyway.)
+  // can be batched; that lateness would be latency on every packet.
   if (w.source) ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   if (!w.spec) return;
   if (!w.spec->cpus.empty()) {
