@@ -5,8 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "core/packet_pool.hpp"
@@ -262,6 +264,61 @@ TEST_F(Broker, AConnectionWhoseLastReferenceGoesWhileBeingWokenLeavesWithoutDead
   EXPECT_TRUE(watched.expired());
   EXPECT_FALSE(demand.on) << "open() said 'wanted' before the wake-up that made its subscriber leave";
   EXPECT_EQ(broker_.client_count(), 0u);
+}
+
+// A demand switch whose "not wanted" can be held at the door, so that a test
+// can let another change try to overtake it.
+struct gated_demand final : demand_signal {
+  void set(bool wanted) noexcept override {
+    std::unique_lock lock(mutex);
+    if (!wanted && armed) {
+      held = true;
+      cv.notify_all();
+      cv.wait(lock, [&] { return released; });
+    }
+    on = wanted;
+  }
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool armed = false, held = false, released = false, on = false;
+};
+
+TEST_F(Broker, ALeavingClientsDemandChangeCannotOvertakeANewSubscribers) {
+  gated_demand demand;
+  auto owned = std::move(broker_.open("eeg", info_, "s", demand).value());
+  std::shared_ptr<counting_wakeup> wa, wb;
+  auto a = connect(wa), b = connect(wb);
+  ASSERT_TRUE(broker_.subscribe(a, {"eeg"}).ok());
+  {
+    std::lock_guard lock(demand.mutex);
+    demand.armed = true;
+  }
+  // a leaves and is about to say "not wanted" when b subscribes.
+  std::thread leaving([&] { broker_.disconnect(a); });
+  {
+    std::unique_lock lock(demand.mutex);
+    EXPECT_TRUE(demand.cv.wait_for(lock, std::chrono::seconds(10), [&] { return demand.held; }))
+        << "disconnect() never said 'not wanted'";
+  }
+  std::promise<void> subscribed;
+  auto b_done = subscribed.get_future();
+  std::thread joining([&] {
+    EXPECT_TRUE(broker_.subscribe(b, {"eeg"}).ok());
+    subscribed.set_value();
+  });
+  // Had the broker not ordered the two, b's "wanted" would land now, before
+  // a's "not wanted". Ordered, b waits for a: the deadline is the expected
+  // outcome then, and either way a is released after it.
+  b_done.wait_for(std::chrono::milliseconds(300));
+  {
+    std::lock_guard lock(demand.mutex);
+    demand.released = true;
+  }
+  demand.cv.notify_all();
+  leaving.join();
+  joining.join();
+  std::lock_guard lock(demand.mutex);
+  EXPECT_TRUE(demand.on) << "b is subscribed, but the source was told nobody listens";
 }
 
 TEST(WireFormat, HeaderRoundTripsAndRejectsMalformedMessages) {
