@@ -33,9 +33,10 @@ class data_session final : public std::enable_shared_from_this<data_session<Stre
       : ws_(std::move(stream)), ctx_(ctx), topics_(std::move(topics)), peer_(peer_of(ws_.next_layer())) {}
 
   // A session normally leaves the broker on its own strand when its reads end
-  // (leave_broker). Only one that never started reading, or one dropped with
-  // the io_context, still has a client here; neither is subscribed to a
-  // topic, so no publishing thread can be the one running this.
+  // (leave_broker). Only one that never started reading (it subscribed to
+  // nothing) or one dropped with the io_context at shutdown (the pipeline has
+  // stopped by then) still has a client here: no publishing thread can be the
+  // one running this.
   ~data_session() override {
     if (!client_) return;
     try {
