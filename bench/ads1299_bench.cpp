@@ -16,6 +16,7 @@
 
 #include "ads1299/frame.hpp"
 #include "core/executor.hpp"
+#include "eegd/clock.hpp"
 #include "stages/builtin_stages.hpp"
 
 namespace {
@@ -63,7 +64,7 @@ double wakeup_floor_pct(double seconds, double rate, double& late) {
   late = 0;
   for (std::int64_t i = 0; i < frames; ++i, next += period) {
     itimerspec spec{};
-    spec.it_value = {static_cast<time_t>(next / 1'000'000'000), static_cast<long>(next % 1'000'000'000)};
+    spec.it_value = eegd::to_timespec(next);
     timerfd_settime(fd, TFD_TIMER_ABSTIME, &spec, nullptr);
     pollfd p{fd, POLLIN, 0};
     ::poll(&p, 1, -1);

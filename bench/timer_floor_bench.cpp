@@ -6,19 +6,14 @@
 // so both are measured over the same seconds of the same machine.
 #include <benchmark/benchmark.h>
 #include <sys/prctl.h>
-#include <time.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <vector>
 
-namespace {
+#include "eegd/clock.hpp"
 
-std::int64_t monotonic_ns() {
-  timespec t{};
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
-}
+namespace {
 
 void report(benchmark::State& state, const char* name, std::vector<double>& late_us) {
   std::sort(late_us.begin(), late_us.end());
@@ -36,14 +31,13 @@ void BM_TimerWakeLateness(benchmark::State& state) {
   for (auto _ : state) {
     with_default.clear();
     with_1ns.clear();
-    std::int64_t next = monotonic_ns();
+    std::int64_t next = eegd::monotonic_ns();
     for (int i = 0; i < wakes; ++i) {
       const bool tight = i % 2 == 1;
       ::prctl(PR_SET_TIMERSLACK, tight ? 1UL : static_cast<unsigned long>(default_slack), 0UL, 0UL, 0UL);
       next += period_ns;
-      const timespec at{static_cast<time_t>(next / 1'000'000'000), static_cast<long>(next % 1'000'000'000)};
-      clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, nullptr);
-      (tight ? with_1ns : with_default).push_back(static_cast<double>(monotonic_ns() - next) / 1000.0);
+      eegd::sleep_until_monotonic(next);
+      (tight ? with_1ns : with_default).push_back(static_cast<double>(eegd::monotonic_ns() - next) / 1000.0);
     }
   }
   ::prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(default_slack), 0UL, 0UL, 0UL);

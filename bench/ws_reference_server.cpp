@@ -11,7 +11,6 @@
 //   ws_reference_server SECONDS   (prints "port N", then serves until SECONDS after the first client)
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include <utility>  // before Boost 1.74's asio/awaitable.hpp, which uses std::exchange without it
 
@@ -97,8 +96,7 @@ int main(int argc, char** argv) {
   const std::int64_t realtime_minus_monotonic = eegd::realtime_ns() - eegd::monotonic_ns();
   for (std::int64_t next_ns = eegd::monotonic_ns();; first_frame += frames) {
     next_ns += std::chrono::nanoseconds(period).count();
-    const timespec due{static_cast<time_t>(next_ns / 1'000'000'000), static_cast<long>(next_ns % 1'000'000'000)};
-    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, nullptr);
+    eegd::sleep_until_monotonic(next_ns);
     std::lock_guard lock(mutex);
     if (clients.empty()) continue;
     if (end_ns == 0) end_ns = next_ns + static_cast<std::int64_t>(seconds * 1e9);

@@ -11,21 +11,10 @@
 #include <numbers>
 
 #include "ads1299/frame.hpp"
+#include "eegd/clock.hpp"
 
 namespace eegd::ads1299 {
 namespace {
-
-std::int64_t monotonic() noexcept {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
-
-void sleep_until(std::int64_t t_ns) noexcept {
-  timespec ts{static_cast<time_t>(t_ns / 1'000'000'000), static_cast<long>(t_ns % 1'000'000'000)};
-  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
-  }
-}
 
 std::uint64_t splitmix64(std::uint64_t& x) noexcept {
   std::uint64_t z = (x += 0x9E3779B97F4A7C15ull);
@@ -44,7 +33,7 @@ constexpr double digital_supply_v = 3.3;         // DVDD
 
 emulator::emulator(emulator_options options) : o_(std::move(options)) {
   o_.chips = std::clamp(o_.chips, 1, max_chips);
-  now_ = o_.start_ns >= 0 ? o_.start_ns : monotonic();
+  now_ = o_.start_ns >= 0 ? o_.start_ns : eegd::monotonic_ns();
   rng_ = o_.seed;
   frame_.assign(static_cast<std::size_t>(o_.chips) * bytes_per_chip, 0);
   if (o_.realtime) timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -55,11 +44,11 @@ emulator::~emulator() {
   if (timer_fd_ >= 0) ::close(timer_fd_);
 }
 
-std::int64_t emulator::now_ns() const noexcept { return o_.realtime ? monotonic() : now_; }
+std::int64_t emulator::now_ns() const noexcept { return o_.realtime ? eegd::monotonic_ns() : now_; }
 
 void emulator::delay(std::int64_t ns) {
   if (ns <= 0) return;
-  if (o_.realtime) sleep_until(monotonic() + ns);
+  if (o_.realtime) eegd::sleep_until_monotonic(eegd::monotonic_ns() + ns);
   else now_ += ns;
 }
 
@@ -111,7 +100,7 @@ void emulator::arm_timer() {
     std::uint64_t k = next_conv_;
     while (edge_swallowed(k)) ++k;
     const std::int64_t t = edge_time(k);
-    spec.it_value = {static_cast<time_t>(t / 1'000'000'000), static_cast<long>(t % 1'000'000'000)};
+    spec.it_value = eegd::to_timespec(t);
   }
   timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &spec, nullptr);
 }
@@ -125,16 +114,16 @@ wait_status emulator::wait_drdy(std::int64_t timeout_ns, drdy_event& event) {
   while (edge_swallowed(k)) ++k;
   const std::int64_t t = edge_time(k);
   if (o_.realtime) {
-    const std::int64_t now = monotonic();
+    const std::int64_t now = eegd::monotonic_ns();
     if (t > now + timeout_ns) {
-      sleep_until(now + timeout_ns);
+      eegd::sleep_until_monotonic(now + timeout_ns);
       return wait_status::timeout;
     }
-    if (t > now) sleep_until(t);
+    if (t > now) eegd::sleep_until_monotonic(t);
     // No read of the timerfd: re-arming it below clears its expirations.
     // Everything that completed while the host was away: the kernel would
     // have queued one event per edge, and the data register holds the newest.
-    const std::uint64_t done = completed_by(monotonic());
+    const std::uint64_t done = completed_by(eegd::monotonic_ns());
     event.edges = 0;
     std::uint64_t last_edge = k;
     for (std::uint64_t c = next_conv_; c < done; ++c)

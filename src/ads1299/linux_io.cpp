@@ -11,6 +11,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "eegd/clock.hpp"
+
 namespace eegd::ads1299 {
 namespace {
 
@@ -123,7 +125,7 @@ status linux_io::transfer(std::span<const std::uint8_t> tx, std::span<std::uint8
 }
 
 wait_status linux_io::wait_drdy(std::int64_t timeout_ns, drdy_event& event) {
-  timespec ts{static_cast<time_t>(timeout_ns / 1'000'000'000), static_cast<long>(timeout_ns % 1'000'000'000)};
+  timespec ts = eegd::to_timespec(timeout_ns);
   const int r = gpiod_line_event_wait(drdy_, &ts);
   if (r == 0) return wait_status::timeout;
   if (r < 0) return wait_status::failed;
@@ -146,15 +148,11 @@ status linux_io::set_pin(pin p, bool high) {
 
 void linux_io::delay(std::int64_t ns) {
   if (ns <= 0) return;
-  timespec ts{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+  timespec ts = eegd::to_timespec(ns);
   while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
   }
 }
 
-std::int64_t linux_io::now_ns() const noexcept {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
+std::int64_t linux_io::now_ns() const noexcept { return eegd::monotonic_ns(); }
 
 }  // namespace eegd::ads1299
